@@ -1,0 +1,2 @@
+// Placeholder main until the client lands.
+int main() { return 0; }

@@ -1,0 +1,2 @@
+// Placeholder translation unit until the client lands.
+namespace advisor::client {}

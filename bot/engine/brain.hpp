@@ -1,0 +1,63 @@
+#pragma once
+// A brain is the advisor's compiled, immutable knowledge: the rules (with
+// their concepts, role vocabulary and spelling vocabulary) and the knowledge
+// base drawn from the article. It maps one utterance plus the conversation's
+// context to a reply.
+//
+// Thread safety: a loaded brain is immutable; answer() may be called from any
+// number of threads at once, each with its own conversation. Share it as
+// std::shared_ptr<const brain>; a reload builds a new brain and swaps the
+// pointer.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/engine/conversation.hpp"
+#include "bot/engine/load_report.hpp"
+#include "bot/engine/reply.hpp"
+
+namespace advisor {
+
+// The first message of a conversation (protocol `welcome`).
+struct welcome_message {
+  std::string text;
+  std::vector<std::string> suggestions;
+};
+
+class brain {
+ public:
+  // Loads rules/*.json from rules_dir and knowledge/*.json from
+  // knowledge_dir, validates everything and compiles the matchers. Returns
+  // nullptr when report holds any problem (all problems are reported, not
+  // just the first).
+  static std::shared_ptr<const brain> load(const std::filesystem::path& rules_dir,
+                                           const std::filesystem::path& knowledge_dir,
+                                           load_report& report);
+
+  ~brain();
+  brain(const brain&) = delete;
+  brain& operator=(const brain&) = delete;
+
+  // Answers one utterance and updates conv (last topical intent and roles).
+  // Never throws for any input text (invalid UTF-8 included).
+  reply answer(std::string_view text, conversation& conv) const;
+
+  const welcome_message& welcome() const;
+  // A short content hash of the loaded rules and knowledge files.
+  const std::string& version() const;
+  // Every intent name the brain can answer with.
+  const std::vector<std::string>& intent_names() const;
+  // Number of compiled rules (for logs and benchmarks).
+  std::size_t rule_count() const;
+
+  struct impl;
+
+ private:
+  explicit brain(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace advisor

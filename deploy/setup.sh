@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One-command set-up for the TPM-vs-PM advisor on Debian 12.
+#
+#   deploy/setup.sh run    install what is missing, build (Release), start the advisor
+#   deploy/setup.sh test   install what is missing, build, run the whole test suite
+#   deploy/setup.sh deps   only install the Debian packages
+#   deploy/setup.sh build  only build
+#
+# Works as root or as a normal user with sudo. Environment:
+#   BUILD_DIR (default: build), ADVISOR_PORT (default 8080), ADVISOR_BIND
+#   (default 127.0.0.1 for `run`), JOBS (default: number of cores).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+build_dir=${BUILD_DIR:-build}
+jobs=${JOBS:-$(nproc)}
+
+runtime_pkgs=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libre2-dev libssl-dev
+              libedit-dev cmake ninja-build g++ pkg-config)
+test_pkgs=(catch2)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_deps() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  local extra=()
+  [ "${CI:-}" = "true" ] && extra+=(-DADVISOR_WERROR=ON)
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${extra[@]}" "$@"
+  cmake --build "$build_dir" -j "$jobs"
+}
+
+case "${1:-}" in
+  deps)
+    install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
+    ;;
+  build)
+    install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
+    build
+    ;;
+  run)
+    install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
+    build
+    "$build_dir/advisor" --check --rules rules --knowledge knowledge
+    port=${ADVISOR_PORT:-8080}
+    bind=${ADVISOR_BIND:-127.0.0.1}
+    echo "setup: starting the advisor on http://$bind:$port  (WebSocket ws://$bind:$port/ws)" >&2
+    echo "setup: chat with it from another terminal: $build_dir/advisor-client ws://$bind:$port/ws" >&2
+    exec "$build_dir/advisor" --port "$port" --bind "$bind" --rules rules --knowledge knowledge
+    ;;
+  test)
+    install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
+    build
+    "$build_dir/advisor" --check --rules rules --knowledge knowledge
+    (cd "$build_dir" && ctest --output-on-failure -j "$jobs")
+    ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
