@@ -1,0 +1,91 @@
+#pragma once
+// A rule_set is the compiled, immutable set of intent rules plus the
+// engine's role cues, all matched in one pass over the normalised text by a
+// single re2::RE2::Set: the cost of matching does not grow with the number
+// of rules (only the handful of rules whose patterns matched are examined).
+//
+// Thread safety: add_*() and compile() while loading, from one thread;
+// after compile() the set is immutable and match() may run on any thread.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/engine/role.hpp"
+
+namespace advisor {
+
+// Conditions a rule may require of the turn (rules' "when").
+enum rule_condition : std::uint8_t {
+  when_followup = 1,  // the conversation has an earlier topical turn
+  when_start = 2,     // it has none
+  when_no_role = 4,   // the text names no role
+  when_role = 8,      // the text names a role
+  when_context = 16,  // the text names a role or follows an earlier topical turn
+};
+
+// How a rule decides the roles of its reply (rules' "roles").
+enum class role_policy : std::uint8_t {
+  resolve,   // the usual resolution: named roles, cues, context (default)
+  both,      // always both roles
+  other,     // the role(s) not covered by the previous turn
+  previous,  // exactly the previous turn's roles
+  add,       // the previous turn's roles plus the named ones
+};
+
+struct rule {
+  std::string id;
+  std::string file;
+  int line = 0;
+  int intent = -1;  // index into the brain's intents; -1 = the previous topical intent
+  double weight = 0.7;
+  std::uint8_t when = 0;  // rule_condition bits, all required
+  role_policy roles = role_policy::resolve;
+  int say = -1;  // index of a meta answer that replaces the intent's text, or -1
+  std::uint16_t all_count = 0;
+  bool needs_any = false;
+};
+
+class rule_set {
+ public:
+  rule_set();
+  ~rule_set();
+  rule_set(rule_set&&) noexcept;
+  rule_set& operator=(rule_set&&) noexcept;
+
+  // Adds a rule with its patterns (RE2 syntax, from pattern_compiler).
+  // Returns false and sets error when re2 rejects a pattern.
+  bool add_rule(rule r, const std::vector<std::string>& all, const std::vector<std::string>& any,
+                const std::vector<std::string>& none, std::string& error);
+  // Adds an engine cue (e.g. "both roles"); returns its bit (0..31) or -1.
+  int add_cue(const std::string& regex, std::string& error);
+  // Compiles the set; false (with error) when re2 runs out of memory.
+  bool compile(std::string& error);
+
+  // Rules whose patterns all hold and whose conditions hold for the turn,
+  // in rule order, and the bits of the cues that matched.
+  // Precondition: compile() succeeded.
+  void match(std::string_view text, bool has_topic, role_set named, std::vector<int>& fired,
+             std::uint32_t& cues) const;
+
+  const std::vector<rule>& rules() const { return rules_; }
+  std::size_t pattern_count() const { return refs_.size(); }
+
+ private:
+  enum class part : std::uint8_t { all, any, none, cue };
+  struct pattern_ref {
+    std::uint32_t index;  // rule index, or cue bit
+    part kind;
+  };
+  bool add_pattern(const std::string& regex, pattern_ref ref, std::string& error);
+
+  std::vector<rule> rules_;
+  std::vector<pattern_ref> refs_;
+  struct matcher;  // holds the re2::RE2::Set (kept out of this header)
+  std::unique_ptr<matcher> set_;
+  int cues_ = 0;
+};
+
+}  // namespace advisor

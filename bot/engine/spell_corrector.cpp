@@ -1,0 +1,108 @@
+#include "bot/engine/spell_corrector.hpp"
+
+#include <algorithm>
+
+namespace advisor {
+
+spell_corrector::spell_corrector(const std::vector<std::string>& vocabulary,
+                                 const std::vector<std::string>& known, options opts)
+    : opts_(opts) {
+  std::unordered_set<std::string> seen;
+  for (const auto& w : vocabulary) {
+    known_.insert(w);
+    if (w.size() < opts_.min_length - 1 || !seen.insert(w).second) continue;
+    words_.push_back(w);
+  }
+  std::sort(words_.begin(), words_.end());
+  for (std::size_t i = 0; i < words_.size(); ++i) {
+    std::string scratch;
+    const int depth = words_[i].size() + 1 >= opts_.long_length ? 2 : 1;
+    deletes_[words_[i]].push_back(static_cast<std::uint32_t>(i));
+    add_deletes(words_[i], i, depth, scratch);
+  }
+  for (auto& [key, ids] : deletes_) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  }
+  for (const auto& w : known) known_.insert(w);
+}
+
+void spell_corrector::add_deletes(const std::string& word, std::size_t word_index, int depth,
+                                  std::string& scratch) {
+  if (depth == 0 || word.size() <= 2) return;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    scratch.assign(word, 0, i);
+    scratch.append(word, i + 1, std::string::npos);
+    auto& ids = deletes_[scratch];
+    ids.push_back(static_cast<std::uint32_t>(word_index));
+    std::string next = scratch;
+    add_deletes(next, word_index, depth - 1, scratch);
+  }
+}
+
+int spell_corrector::distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+    }
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return prev[m];
+}
+
+std::string spell_corrector::correct(std::string_view w) const {
+  std::string word(w);
+  if (word.size() < opts_.min_length || known_.count(word)) return word;
+  const int max_d = word.size() >= opts_.long_length ? 2 : 1;
+
+  // Candidate keys: the word and its deletes up to max_d.
+  std::vector<std::string> keys{word};
+  std::size_t level_begin = 0;
+  for (int d = 0; d < max_d; ++d) {
+    const std::size_t level_end = keys.size();
+    for (std::size_t k = level_begin; k < level_end; ++k) {
+      const std::string base = keys[k];
+      for (std::size_t i = 0; i < base.size(); ++i) {
+        std::string del = base.substr(0, i) + base.substr(i + 1);
+        keys.push_back(std::move(del));
+      }
+    }
+    level_begin = level_end;
+  }
+
+  int best_d = max_d + 1;
+  const std::string* best = nullptr;
+  for (const auto& key : keys) {
+    auto it = deletes_.find(key);
+    if (it == deletes_.end()) continue;
+    for (std::uint32_t id : it->second) {
+      const std::string& cand = words_[id];
+      const std::size_t len_diff =
+          cand.size() > word.size() ? cand.size() - word.size() : word.size() - cand.size();
+      if (static_cast<int>(len_diff) > max_d) continue;
+      const int d = distance(word, cand);
+      if (d > max_d) continue;
+      bool better = best == nullptr || d < best_d;
+      if (!better && d == best_d) {
+        const bool cand_first = cand[0] == word[0];
+        const bool best_first = (*best)[0] == word[0];
+        better = cand_first != best_first ? cand_first : cand < *best;
+      }
+      if (better) {
+        best_d = d;
+        best = &cand;
+      }
+    }
+  }
+  return best ? *best : word;
+}
+
+}  // namespace advisor

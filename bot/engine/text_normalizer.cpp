@@ -1,0 +1,191 @@
+#include "bot/engine/text_normalizer.hpp"
+
+#include <algorithm>
+
+#include "bot/engine/stemmer.hpp"
+
+namespace advisor {
+namespace {
+
+std::vector<std::string> split_words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ' ') {
+      if (!cur.empty()) out.push_back(std::move(cur)), cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// Lower-cases ASCII, maps typographic apostrophes to '\'', keeps '.' and
+// '\'' for the token pass, and turns everything else into spaces.
+std::string fold(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() + 2);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '.') {
+      out.push_back(static_cast<char>(c));
+    } else if (c == '`') {
+      out.push_back('\'');
+    } else if (c == '&') {
+      out += " and ";
+    } else if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(in[i + 2]) == 0x98 ||
+                static_cast<unsigned char>(in[i + 2]) == 0x99)) {
+      out.push_back('\'');  // U+2018, U+2019
+      i += 2;
+    } else {
+      out.push_back(' ');
+    }
+  }
+  return out;
+}
+
+// "t.p.m." -> "tpm"; "e.g." -> "eg"; "end.next" -> "end", "next".
+void split_dots(const std::string& token, std::vector<std::string>& out) {
+  if (token.find('.') == std::string::npos) {
+    out.push_back(token);
+    return;
+  }
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : token) {
+    if (c == '.') {
+      if (!cur.empty()) parts.push_back(std::move(cur)), cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) parts.push_back(std::move(cur));
+  const bool initials = parts.size() > 1 && std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
+    return p.size() == 1;
+  });
+  if (initials) {
+    std::string joined;
+    for (auto& p : parts) joined += p;
+    out.push_back(std::move(joined));
+  } else {
+    for (auto& p : parts) out.push_back(std::move(p));
+  }
+}
+
+}  // namespace
+
+std::string text_normalizer::canonical_word(std::string_view w) {
+  std::string s;
+  for (char c : w) s.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  return stem(s);
+}
+
+text_normalizer::text_normalizer(const lexicon& lex) {
+  for (const auto& [k, v] : lex.expansions) expansions_[k] = split_words(v);
+  for (const auto& [k, v] : lex.phrases) {
+    auto key_words = split_words(k);
+    if (key_words.empty()) continue;
+    std::string key;
+    for (auto& w : key_words) {
+      if (!key.empty()) key.push_back(' ');
+      key += canonical_word(w);
+    }
+    phrases_[key] = split_words(v);
+    auto& m = phrase_max_len_[canonical_word(key_words.front())];
+    m = std::max(m, key_words.size());
+  }
+  std::vector<std::string> vocab;
+  for (const auto& w : lex.vocabulary) vocab.push_back(canonical_word(w));
+  std::vector<std::string> known;
+  for (const auto& w : lex.known_words) known.push_back(canonical_word(w));
+  for (const auto& [k, v] : expansions_) known.push_back(k);
+  speller_ = spell_corrector(vocab, known, {});
+}
+
+void text_normalizer::append_word(std::string word, std::vector<std::string>& out) const {
+  // Apostrophes: expansions first ("what's"), then possessives, then drop.
+  while (!word.empty() && word.front() == '\'') word.erase(word.begin());
+  while (!word.empty() && word.back() == '\'') word.pop_back();
+  if (word.empty()) return;
+  if (auto it = expansions_.find(word); it != expansions_.end()) {
+    for (const auto& w : it->second) out.push_back(w);
+    return;
+  }
+  if (word.size() > 2 && word.compare(word.size() - 2, 2, "'s") == 0) word.resize(word.size() - 2);
+  word.erase(std::remove(word.begin(), word.end(), '\''), word.end());
+  if (word.empty()) return;
+  if (auto it = expansions_.find(word); it != expansions_.end()) {
+    for (const auto& w : it->second) out.push_back(w);
+    return;
+  }
+  const bool has_digit = std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+  std::string s = stem(word);
+  if (!has_digit && !speller_.is_known(s) && !speller_.is_known(word)) s = speller_.correct(s);
+  if (auto it = expansions_.find(s); it != expansions_.end() && s != word) {
+    for (const auto& w : it->second) out.push_back(w);
+    return;
+  }
+  out.push_back(std::move(s));
+}
+
+normalized_text text_normalizer::normalize(std::string_view input) const {
+  const std::string folded = fold(input);
+  std::vector<std::string> raw;
+  {
+    std::string cur;
+    auto flush = [&] {
+      if (!cur.empty()) split_dots(cur, raw), cur.clear();
+    };
+    for (char c : folded) {
+      if (c == ' ') flush();
+      else cur.push_back(c);
+    }
+    flush();
+  }
+  std::vector<std::string> words;
+  words.reserve(raw.size() + 4);
+  for (auto& r : raw) append_word(std::move(r), words);
+
+  normalized_text out;
+  out.text.reserve(input.size() + 8);
+  out.text.push_back(' ');
+  std::string key;
+  for (std::size_t i = 0; i < words.size();) {
+    std::size_t taken = 0;
+    if (auto m = phrase_max_len_.find(words[i]); m != phrase_max_len_.end()) {
+      for (std::size_t len = std::min(m->second, words.size() - i); len >= 1 && taken == 0; --len) {
+        key = words[i];
+        for (std::size_t j = 1; j < len; ++j) key.append(" ").append(words[i + j]);
+        if (auto p = phrases_.find(key); p != phrases_.end()) {
+          for (const auto& w : p->second) {
+            out.text.append(w).push_back(' ');
+            ++out.words;
+            if (w == "tpm") out.roles = out.roles | role_set::of(role::tpm);
+            if (w == "pm") out.roles = out.roles | role_set::of(role::pm);
+          }
+          taken = len;
+        }
+      }
+    }
+    if (taken == 0) {
+      const auto& w = words[i];
+      if (w == "tpm") out.roles = out.roles | role_set::of(role::tpm);
+      if (w == "pm") out.roles = out.roles | role_set::of(role::pm);
+      if (!w.empty() && is_alnum(w[0])) {
+        out.text.append(w).push_back(' ');
+        ++out.words;
+      }
+      taken = 1;
+    }
+    i += taken;
+  }
+  return out;
+}
+
+}  // namespace advisor

@@ -1,0 +1,62 @@
+#pragma once
+// A text_normalizer turns what a user typed into the canonical form the
+// rules match against: lower case ASCII words separated by single spaces,
+// with a space at each end (" what skill do tpm need "). On the way it
+// expands contractions and abbreviations, corrects typos against the rules'
+// own vocabulary, strips plurals, and rewrites multi-word phrases (role
+// names above all) to canonical tokens, so "tecnical progam managers" and
+// "TPMs" both become "tpm".
+//
+// Thread safety: immutable after construction; normalize() from any thread.
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "bot/engine/role.hpp"
+#include "bot/engine/spell_corrector.hpp"
+
+namespace advisor {
+
+// What the normalizer was built from (rules/lexicon.json).
+struct lexicon {
+  // One typed token -> replacement words, before spelling ("what's" ->
+  // "what is", "mgr" -> "manager"). Keys are lower case.
+  std::unordered_map<std::string, std::string> expansions;
+  // Phrase (words, after spelling and stemming) -> replacement words.
+  std::vector<std::pair<std::string, std::string>> phrases;
+  // Words spelling correction may produce (the rules' vocabulary).
+  std::vector<std::string> vocabulary;
+  // Words that are correct as typed but not in the rules (never corrected).
+  std::vector<std::string> known_words;
+};
+
+struct normalized_text {
+  std::string text;         // " word word ... " (leading and trailing space)
+  role_set roles;           // roles named in the text ("tpm"/"pm" tokens)
+  std::size_t words = 0;    // number of words
+};
+
+class text_normalizer {
+ public:
+  text_normalizer() = default;
+  explicit text_normalizer(const lexicon& lex);
+
+  // Never fails; invalid UTF-8 and non-letters become word breaks.
+  normalized_text normalize(std::string_view input) const;
+
+  // Normalises one rule word the way input words end up (lower case,
+  // stemmed), without spelling correction or phrase rewriting.
+  static std::string canonical_word(std::string_view w);
+
+ private:
+  void append_word(std::string word, std::vector<std::string>& out) const;
+
+  std::unordered_map<std::string, std::vector<std::string>> expansions_;
+  std::unordered_map<std::string, std::vector<std::string>> phrases_;
+  std::unordered_map<std::string, std::size_t> phrase_max_len_;  // by first word
+  spell_corrector speller_;
+};
+
+}  // namespace advisor

@@ -1,0 +1,63 @@
+// Evaluates the advisor on conversation files and prints every miss:
+//   converse_eval RULES_DIR KNOWLEDGE_DIR FILE_OR_DIR... [--quiet]
+// Exit status 0 always (it measures; the Catch2 suite asserts).
+#include <cstring>
+#include <iostream>
+#include <map>
+
+#include "tests/conversation_cases.hpp"
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::cerr << "usage: converse_eval RULES_DIR KNOWLEDGE_DIR FILE_OR_DIR... [--quiet]\n";
+    return 2;
+  }
+  advisor::load_report report;
+  auto b = advisor::brain::load(argv[1], argv[2], report);
+  if (!b) {
+    std::cerr << report.to_string();
+    return 1;
+  }
+  bool quiet = false;
+  std::vector<advisor::testing::conversation_case> cases;
+  for (int i = 3; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quiet") == 0) {
+      quiet = true;
+      continue;
+    }
+    std::filesystem::path p(argv[i]);
+    auto files = std::filesystem::is_directory(p) ? advisor::testing::case_files(p) : std::vector{p};
+    for (const auto& f : files) {
+      auto c = advisor::testing::read_cases(f);
+      cases.insert(cases.end(), c.begin(), c.end());
+    }
+  }
+  auto results = advisor::testing::run_cases(*b, cases);
+  std::size_t ok = 0, intent_ok = 0;
+  std::map<std::string, std::pair<int, int>> by_tag;
+  for (const auto& r : results) {
+    const bool good = r.intent_ok && r.roles_ok;
+    ok += good;
+    intent_ok += r.intent_ok;
+    for (const auto& t : r.conv->tags) {
+      by_tag[t].second++;
+      by_tag[t].first += good;
+    }
+    if (!good && !quiet) {
+      const auto& e = r.conv->turns[r.turn];
+      std::string roles;
+      for (const auto& x : e.roles) roles += x + " ";
+      std::string got_roles;
+      for (const auto& x : r.got.roles.names()) got_roles += x + " ";
+      std::cout << r.conv->file << ":" << r.conv->id << "#" << r.turn << "  \"" << e.text << "\"\n   want "
+                << e.intent << " [" << roles << "] got " << r.got.intent << " [" << got_roles << "] conf "
+                << r.got.confidence << " rule " << r.got.rule << "\n";
+    }
+  }
+  std::cout << "turns " << results.size() << "  correct " << ok << " ("
+            << (results.empty() ? 0.0 : 100.0 * ok / results.size()) << "%)  intent-only "
+            << (results.empty() ? 0.0 : 100.0 * intent_ok / results.size()) << "%\n";
+  for (const auto& [t, v] : by_tag)
+    std::cout << "  " << t << ": " << v.first << "/" << v.second << "\n";
+  return 0;
+}
