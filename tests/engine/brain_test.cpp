@@ -1,0 +1,281 @@
+#include "bot/engine/brain.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using advisor::brain;
+using advisor::conversation;
+using advisor::load_report;
+using advisor::role;
+using advisor::role_set;
+
+namespace {
+
+const fs::path source_dir = ADVISOR_SOURCE_DIR;
+
+std::shared_ptr<const brain> shipped() {
+  static std::shared_ptr<const brain> b = [] {
+    load_report report;
+    auto loaded = brain::load(source_dir / "rules", source_dir / "knowledge", report);
+    INFO(report.to_string());
+    REQUIRE(loaded);
+    return loaded;
+  }();
+  return b;
+}
+
+// A scratch copy of the shipped rules and knowledge, removed on scope exit.
+struct scratch_copy {
+  fs::path dir;
+  scratch_copy() {
+    static int n = 0;
+    dir = fs::temp_directory_path() / ("advisor-brain-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(dir);
+    fs::copy(source_dir / "rules", dir / "rules", fs::copy_options::recursive);
+    fs::copy(source_dir / "knowledge", dir / "knowledge", fs::copy_options::recursive);
+  }
+  ~scratch_copy() { fs::remove_all(dir); }
+  std::string read(const std::string& rel) const {
+    std::ifstream in(dir / rel);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  void write(const std::string& rel, const std::string& text) const { std::ofstream(dir / rel) << text; }
+  void replace(const std::string& rel, const std::string& from, const std::string& to) const {
+    std::string s = read(rel);
+    auto pos = s.find(from);
+    REQUIRE(pos != std::string::npos);
+    s.replace(pos, from.size(), to);
+    write(rel, s);
+  }
+  std::string load_problems() const {
+    load_report report;
+    auto b = brain::load(dir / "rules", dir / "knowledge", report);
+    CHECK_FALSE(b);
+    return report.to_string();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("shipped rules and knowledge load cleanly", "[engine]") {
+  auto b = shipped();
+  CHECK(b->rule_count() > 50);
+  CHECK(b->version().size() == 12);
+  CHECK_FALSE(b->welcome().text.empty());
+  CHECK(b->welcome().suggestions.size() <= 5);
+}
+
+TEST_CASE("every topical intent answers for tpm, pm and both with sources", "[engine]") {
+  // The canonical questions the advisor itself suggests (rules/intents.json
+  // "ask") must come back as that intent and those roles, with sources.
+  auto b = shipped();
+  struct ask {
+    const char* text;
+    const char* intent;
+    role_set roles;
+  };
+  const auto tpm = role_set::of(role::tpm), pm = role_set::of(role::pm), both = role_set::both();
+  const ask asks[] = {
+      {"What does a TPM do?", "role_definition", tpm}, {"What does a Product Manager do?", "role_definition", pm},
+      {"What are the TPM and PM roles?", "role_definition", both},
+      {"What does a TPM focus on?", "primary_focus", tpm}, {"What does a PM focus on?", "primary_focus", pm},
+      {"How does the focus of a TPM and a PM differ?", "primary_focus", both},
+      {"What are a TPM's responsibilities?", "responsibilities", tpm},
+      {"What are a PM's responsibilities?", "responsibilities", pm},
+      {"How do TPM and PM responsibilities differ?", "responsibilities", both},
+      {"How technical does a TPM need to be?", "technical_expertise", tpm},
+      {"How technical does a PM need to be?", "technical_expertise", pm},
+      {"How technical are TPMs compared with PMs?", "technical_expertise", both},
+      {"What skills does a TPM need?", "skills", tpm}, {"What skills does a PM need?", "skills", pm},
+      {"How do TPM and PM skills differ?", "skills", both},
+      {"How is a TPM's success measured?", "key_metrics", tpm}, {"How is a PM's success measured?", "key_metrics", pm},
+      {"How is success measured for TPMs and PMs?", "key_metrics", both},
+      {"Who does a TPM work with?", "stakeholders", tpm}, {"Who does a PM work with?", "stakeholders", pm},
+      {"Who do TPMs and PMs interact with?", "stakeholders", both},
+      {"How does a TPM make decisions?", "decision_making", tpm}, {"How does a PM make decisions?", "decision_making", pm},
+      {"How do TPMs and PMs make decisions?", "decision_making", both},
+      {"What is a typical day for a TPM?", "day_to_day", tpm}, {"What is a typical day for a PM?", "day_to_day", pm},
+      {"What does a typical day look like for TPMs and PMs?", "day_to_day", both},
+      {"How does a TPM collaborate with cross-functional teams?", "collaboration", tpm},
+      {"How does a PM collaborate with cross-functional teams?", "collaboration", pm},
+      {"How do TPMs and PMs collaborate with cross-functional teams?", "collaboration", both},
+      {"What is the career path for a TPM?", "career_path", tpm}, {"What is the career path for a PM?", "career_path", pm},
+      {"How do TPM and PM career paths differ?", "career_path", both},
+      {"What is a TPM's impact on the product development lifecycle?", "lifecycle_impact", tpm},
+      {"What is a PM's impact on the product development lifecycle?", "lifecycle_impact", pm},
+      {"How do TPMs and PMs shape the product development lifecycle?", "lifecycle_impact", both},
+      {"Is the TPM role right for me?", "choosing_role", tpm}, {"Is the PM role right for me?", "choosing_role", pm},
+      {"Which role suits me, TPM or PM?", "choosing_role", both},
+      {"TPM vs PM?", "comparison", both}, {"What do TPMs and PMs have in common?", "similarities", both},
+  };
+  for (const auto& a : asks) {
+    conversation c;
+    auto r = b->answer(a.text, c);
+    INFO(a.text << " -> " << r.intent << " (" << r.rule << ")");
+    CHECK(r.intent == a.intent);
+    CHECK(r.roles == a.roles);
+    CHECK_FALSE(r.sources.empty());
+    CHECK_FALSE(r.text.empty());
+  }
+}
+
+TEST_CASE("every suggestion the advisor makes is a question it understands", "[engine]") {
+  auto b = shipped();
+  std::vector<std::string> seen;
+  const char* starters[] = {"hi", "help", "TPM vs PM?", "what does a tpm do", "pm skills", "what's the weather",
+                            "career path for product managers", "how are TPMs measured", "thanks"};
+  for (const char* q : starters) {
+    conversation c;
+    for (const auto& s : b->answer(q, c).suggestions) seen.push_back(s);
+  }
+  for (const auto& s : b->welcome().suggestions) seen.push_back(s);
+  REQUIRE(seen.size() > 10);
+  for (const auto& s : seen) {
+    conversation c;
+    auto r = b->answer(s, c);
+    INFO(s << " -> " << r.intent);
+    CHECK(r.intent != "fallback");
+  }
+}
+
+TEST_CASE("a single-role answer covers that role and cites the article", "[engine]") {
+  conversation c;
+  auto r = shipped()->answer("What skills does a product manager need?", c);
+  CHECK(r.intent == "skills");
+  CHECK(r.roles == role_set::of(role::pm));
+  REQUIRE_FALSE(r.sources.empty());
+  CHECK(r.sources[0] == "Essential Skills and Competencies");
+  CHECK_FALSE(r.text.empty());
+  CHECK(r.confidence > 0.5);
+  CHECK(r.confidence <= 1.0);
+  CHECK_FALSE(r.rule.empty());
+  CHECK(r.suggestions.size() <= 5);
+  CHECK_FALSE(r.table);
+}
+
+TEST_CASE("a comparison covers both roles side by side with a table", "[engine]") {
+  conversation c;
+  auto r = shipped()->answer("TPM vs PM?", c);
+  CHECK(r.intent == "comparison");
+  CHECK(r.roles == role_set::both());
+  CHECK(r.text.find("Technical Program Manager") != std::string::npos);
+  CHECK(r.text.find("Product Manager") != std::string::npos);
+  REQUIRE(r.table);
+  CHECK(r.table->columns.size() == 3);
+  CHECK(r.table->rows.size() == 6);
+  CHECK(std::find(r.sources.begin(), r.sources.end(), "Table of Comparison") != r.sources.end());
+}
+
+TEST_CASE("follow-ups inherit intent and roles; meta turns do not reset", "[engine]") {
+  auto b = shipped();
+  conversation c;
+  CHECK(b->answer("what does a tpm focus on", c).intent == "primary_focus");
+  auto r = b->answer("what about product managers?", c);
+  CHECK(r.intent == "primary_focus");
+  CHECK(r.roles == role_set::of(role::pm));
+  CHECK(b->answer("thanks!", c).intent == "thanks");
+  r = b->answer("and their skills?", c);
+  CHECK(r.intent == "skills");
+  CHECK(r.roles == role_set::of(role::pm));
+  r = b->answer("same for the other one", c);
+  CHECK(r.intent == "skills");
+  CHECK(r.roles == role_set::of(role::tpm));
+  c.reset();
+  r = b->answer("and their skills?", c);
+  CHECK(r.roles == role_set::both());  // no context after reset
+}
+
+TEST_CASE("off-topic chat gets fallback with suggestions, never a topical answer", "[engine]") {
+  auto b = shipped();
+  for (const char* q : {"what's the weather in Paris", "tell me a joke", "asdfgh qwerty", "who won the world cup",
+                        "What does a data scientist do?", "How much does a TPM earn?"}) {
+    conversation c;
+    auto r = b->answer(q, c);
+    INFO(q);
+    CHECK(r.intent == "fallback");
+    CHECK(r.roles.empty());
+    CHECK(r.sources.empty());
+    CHECK_FALSE(r.suggestions.empty());
+    CHECK_FALSE(c.has_topic());
+  }
+}
+
+TEST_CASE("answer never throws on hostile input", "[engine]") {
+  auto b = shipped();
+  conversation c;
+  const std::string inputs[] = {std::string(5000, 'a'), std::string("\xFF\xFE\x00\x01", 4), "((((", "~skill",
+                                "re:.*", std::string(300, ' '), "tpm tpm tpm pm pm vs vs vs"};
+  for (const auto& in : inputs) CHECK_NOTHROW(b->answer(in, c));
+}
+
+TEST_CASE("loading reports every problem with file and rule id", "[engine]") {
+  scratch_copy s;
+  s.write("rules/broken.json", R"({"rules": [
+    {"id": "bad.pattern", "intent": "skills", "all": ["(skill|competency"]},
+    {"id": "bad.intent", "intent": "skils", "all": ["skill"]},
+    {"id": "skills.word", "intent": "skills", "all": ["skill"]},
+    {"id": "bad.concept", "intent": "skills", "all": ["~nosuchconcept"]},
+    {"id": "bad.weight", "intent": "skills", "weight": 3, "all": ["skill"]},
+    {"id": "bad.regex", "intent": "skills", "all": ["re:(unclosed"]}
+  ]})");
+  const std::string problems = s.load_problems();
+  INFO(problems);
+  CHECK(problems.find("broken.json:2: 'bad.pattern': all pattern '(skill|competency': missing ')'") != std::string::npos);
+  CHECK(problems.find("broken.json:3: 'bad.intent': unknown intent 'skils'") != std::string::npos);
+  CHECK(problems.find("'skills.word': duplicate rule id") != std::string::npos);
+  CHECK(problems.find("'bad.concept': all pattern '~nosuchconcept': unknown concept") != std::string::npos);
+  CHECK(problems.find("'bad.weight': 'weight' must be a number in [0, 1]") != std::string::npos);
+  CHECK(problems.find("'bad.regex': all pattern 're:(unclosed': bad regular expression") != std::string::npos);
+}
+
+TEST_CASE("loading reports missing knowledge for an intent and role", "[engine]") {
+  scratch_copy s;
+  std::string k = s.read("knowledge/knowledge.json");
+  // Rename the pm entry of key_metrics so it is missing.
+  const auto topic = k.find("\"key_metrics\"");
+  REQUIRE(topic != std::string::npos);
+  const auto pm = k.find("\"pm\"", topic);
+  REQUIRE(pm != std::string::npos);
+  k.replace(pm, 4, "\"pmx\"");
+  s.write("knowledge/knowledge.json", k);
+  const std::string problems = s.load_problems();
+  INFO(problems);
+  CHECK(problems.find("missing knowledge for intent 'key_metrics', role pm") != std::string::npos);
+}
+
+TEST_CASE("loading rejects knowledge whose evidence is not in the article", "[engine]") {
+  scratch_copy s;
+  std::string k = s.read("knowledge/knowledge.json");
+  const auto ev = k.find("\"evidence\"");
+  REQUIRE(ev != std::string::npos);
+  const auto quote = k.find('"', k.find('[', ev));
+  k.insert(quote + 1, "Invented claim: ");
+  s.write("knowledge/knowledge.json", k);
+  CHECK(s.load_problems().find("evidence is not verbatim in the article") != std::string::npos);
+}
+
+TEST_CASE("loading reports JSON syntax errors with their line", "[engine]") {
+  scratch_copy s;
+  s.write("rules/zz_syntax.json", "{\n  \"rules\": [\n    {\"id\": \"x\",, }\n  ]\n}\n");
+  const std::string problems = s.load_problems();
+  INFO(problems);
+  CHECK(problems.find("zz_syntax.json:3: invalid JSON") != std::string::npos);
+}
+
+TEST_CASE("version changes when the rules change", "[engine]") {
+  scratch_copy s;
+  load_report r1;
+  auto a = brain::load(s.dir / "rules", s.dir / "knowledge", r1);
+  REQUIRE(a);
+  s.write("rules/zz_extra.json", R"({"rules": [{"id": "extra", "intent": "skills", "all": ["zzzextra"]}]})");
+  load_report r2;
+  auto b = brain::load(s.dir / "rules", s.dir / "knowledge", r2);
+  REQUIRE(b);
+  CHECK(a->version() != b->version());
+}

@@ -1,0 +1,34 @@
+#include "bot/engine/spell_corrector.hpp"
+
+#include <catch2/catch.hpp>
+
+using advisor::spell_corrector;
+
+TEST_CASE("distance counts insertions, deletions, substitutions and transpositions", "[engine]") {
+  CHECK(spell_corrector::distance("skill", "skill") == 0);
+  CHECK(spell_corrector::distance("skil", "skill") == 1);
+  CHECK(spell_corrector::distance("skilll", "skill") == 1);
+  CHECK(spell_corrector::distance("skoll", "skill") == 1);
+  CHECK(spell_corrector::distance("sklil", "skill") == 1);
+  CHECK(spell_corrector::distance("abc", "xyz") == 3);
+}
+
+TEST_CASE("corrector picks the closest vocabulary word within its bound", "[engine]") {
+  spell_corrector s({"manager", "management", "metric", "program", "product"}, {"the"}, {});
+  CHECK(s.correct("manger") == "manager");
+  CHECK(s.correct("managment") == "management");
+  CHECK(s.correct("progam") == "program");
+  CHECK(s.correct("prodcut") == "product");      // one transposition
+  CHECK(s.correct("mangement") == "management");  // long word, one edit
+  CHECK(s.correct("mnagemnt") == "management");   // long word, two edits
+  CHECK(s.correct("mtrc") == "mtrc");             // short word: two edits not allowed
+  CHECK(s.correct("the") == "the");
+  CHECK(s.correct("weather") == "weather");       // nothing close enough
+}
+
+TEST_CASE("corrector is deterministic on ties and prefers the same first letter", "[engine]") {
+  spell_corrector s({"cart", "dart"}, {}, {});
+  CHECK(s.correct("cdrt") == s.correct("cdrt"));
+  CHECK(s.correct("xart") == "cart");  // tie, no first-letter match: smallest
+  CHECK(s.correct("dars") == "dart");
+}

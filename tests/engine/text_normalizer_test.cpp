@@ -1,0 +1,70 @@
+#include "bot/engine/text_normalizer.hpp"
+
+#include <catch2/catch.hpp>
+
+using advisor::lexicon;
+using advisor::role;
+using advisor::role_set;
+using advisor::text_normalizer;
+
+namespace {
+
+text_normalizer make() {
+  lexicon lex;
+  lex.expansions = {{"what's", "what is"}, {"mgr", "manager"}, {"u", "you"}, {"pms", "pm"}, {"pdm", "pm"}};
+  lex.phrases = {{"technical program manager", "tpm"}, {"program manager", "tpm"}, {"product manager", "pm"},
+                 {"tpm", "tpm"}, {"pm", "pm"}, {"day to day", "daytoday"}};
+  lex.vocabulary = {"technical", "program", "manager", "product", "responsibility", "career", "skill",
+                    "stakeholder"};
+  lex.known_words = {"what", "is", "the", "do", "you", "a", "of", "their"};
+  return text_normalizer(lex);
+}
+
+}  // namespace
+
+TEST_CASE("normalizer lower-cases, strips punctuation and pads with spaces", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("What is THE Skill?!").text == " what is the skill ");
+  CHECK(n.normalize("").text == " ");
+  CHECK(n.normalize("   ...   ").words == 0);
+}
+
+TEST_CASE("normalizer expands contractions and abbreviations", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("what's a prog mgr").text == " what is a prog manager ");
+  CHECK(n.normalize("What\xE2\x80\x99s u").text == " what is you ");  // typographic apostrophe
+}
+
+TEST_CASE("normalizer maps role names to role tokens and reports roles", "[engine]") {
+  auto n = make();
+  auto a = n.normalize("Technical Program Managers vs product managers");
+  CHECK(a.text == " tpm vs pm ");
+  CHECK(a.roles == role_set::both());
+  auto b = n.normalize("T.P.M. day-to-day");
+  CHECK(b.text == " tpm daytoday ");
+  CHECK(b.roles == role_set::of(role::tpm));
+  CHECK(n.normalize("PMs and PdMs").roles == role_set::of(role::pm));
+  CHECK(n.normalize("the product lifecycle").roles.empty());
+}
+
+TEST_CASE("normalizer corrects typos against the rules' vocabulary", "[engine]") {
+  auto n = make();
+  auto a = n.normalize("tecnical progam manger responsibilites");
+  CHECK(a.text == " tpm responsibility ");
+  CHECK(a.roles == role_set::of(role::tpm));
+  CHECK(n.normalize("carreer").text == " career ");
+  CHECK(n.normalize("stakehodlers").text == " stakeholder ");  // transposition
+}
+
+TEST_CASE("normalizer leaves known words, short words and numbers alone", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("their").text == " their ");
+  CHECK(n.normalize("sklz").text == " sklz ");   // two edits in a short word: not corrected
+  CHECK(n.normalize("abc 9 5").text == " abc 9 5 ");
+}
+
+TEST_CASE("normalizer survives invalid UTF-8 and control bytes", "[engine]") {
+  auto n = make();
+  const char bad[] = "skill\xC3\x28\xFF\x00\x01 career";
+  CHECK(n.normalize(std::string_view(bad, sizeof bad - 1)).text == " skill career ");
+}
