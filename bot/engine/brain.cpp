@@ -71,6 +71,7 @@ struct brain::impl {
   std::uint32_t cue_bits[3] = {0, 0, 0};
   double threshold = 0.5;     // below: fallback
   double close_margin = 0.1;  // runner-up within this is offered as a suggestion
+  int empty_intent = -1;      // answer to text with no words at all ("?")
   int role_definition = -1;
   int fallback = -1;
 
@@ -86,6 +87,7 @@ const welcome_message& brain::welcome() const { return impl_->welcome; }
 const std::string& brain::version() const { return impl_->version; }
 const std::vector<std::string>& brain::intent_names() const { return impl_->intent_names; }
 std::size_t brain::rule_count() const { return impl_->rules.rules().size(); }
+std::string brain::explain(std::string_view text) const { return impl_->normalizer.normalize(text).text; }
 
 // ---------------------------------------------------------------- loading
 
@@ -132,6 +134,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
 
   // Pass 1: intents, settings, lexicon, concepts from every file.
   lexicon lex;
+  std::string empty_name = "fallback";
   std::map<std::string, std::vector<std::string>> concepts;
   std::map<std::string, std::string> concept_file;
   for (const auto& f : files) {
@@ -148,6 +151,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
       const auto& s = v->get_object();
       if (auto* t = s.if_contains("threshold"); t && t->is_number()) im->threshold = t->to_number<double>();
       if (auto* t = s.if_contains("close_margin"); t && t->is_number()) im->close_margin = t->to_number<double>();
+      if (auto* t = s.if_contains("empty_intent"); t && t->is_string()) empty_name = std::string(t->get_string());
     }
     if (auto* v = top.if_contains("intents")) {
       if (!v->is_array()) {
@@ -236,6 +240,9 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
     return it == im->intent_index.end() ? -1 : it->second;
   };
   im->role_definition = find_intent("role_definition");
+  im->empty_intent = find_intent(empty_name);
+  if (im->empty_intent < 0 || im->intents[static_cast<std::size_t>(im->empty_intent)].topical)
+    report.add(rules_dir.string(), 0, "settings", "'empty_intent' must name a meta intent: '" + empty_name + "'");
   im->fallback = find_intent("fallback");
   if (im->fallback < 0) report.add(rules_dir.string(), 0, "fallback", "the intent 'fallback' must be defined");
   if (im->role_definition < 0)
@@ -452,6 +459,10 @@ reply brain::impl::compose(int intent, role_set roles, double confidence, const 
 reply brain::answer(std::string_view text, conversation& conv) const {
   const impl& im = *impl_;
   const normalized_text norm = im.normalizer.normalize(text);
+  if (norm.words == 0) {  // only punctuation or symbols ("?")
+    conv.record_meta();
+    return im.compose(im.empty_intent, role_set::none(), 0.5, "engine.empty", -1, -1);
+  }
   thread_local std::vector<int> fired;
   std::uint32_t cues = 0;
   im.rules.match(norm.text, conv.has_topic(), norm.roles, fired, cues);

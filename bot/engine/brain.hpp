@@ -50,6 +50,9 @@ class brain {
   const std::string& version() const;
   // Every intent name the brain can answer with.
   const std::vector<std::string>& intent_names() const;
+  // The normalised form of text the rules match against (for rule authors:
+  // `advisor --explain`).
+  std::string explain(std::string_view text) const;
   // Number of compiled rules (for logs and benchmarks).
   std::size_t rule_count() const;
 

@@ -8,7 +8,8 @@
 namespace advisor {
 
 int json_file::line_of(std::string_view needle) const {
-  std::string quoted = "\"" + std::string(needle) + "\"";
+  std::string quoted(1, '"');
+  quoted.append(needle).push_back('"');
   auto pos = text.find(quoted);
   if (pos == std::string::npos) return 0;
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));

@@ -4,9 +4,9 @@ namespace advisor {
 
 std::string load_problem::to_string() const {
   std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
+  if (line > 0) out.append(":").append(std::to_string(line));
   out += ": ";
-  if (!id.empty()) out += "'" + id + "': ";
+  if (!id.empty()) out.append("'").append(id).append("': ");
   out += message;
   return out;
 }

@@ -58,9 +58,33 @@ int spell_corrector::distance(std::string_view a, std::string_view b) {
   return prev[m];
 }
 
+namespace {
+
+bool same_letters(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  std::string x(a), y(b);
+  std::sort(x.begin(), x.end());
+  std::sort(y.begin(), y.end());
+  return x == y;
+}
+
+}  // namespace
+
+bool spell_corrector::preferred(std::string_view typed, const std::string& a, const std::string& b) {
+  // Among equally distant candidates: swapped letters ("waht" -> "what"),
+  // then the same first letter, then a dropped letter over an extra one
+  // ("managr" -> "manager", not "manage"), then alphabetical.
+  const bool swap_a = same_letters(typed, a), swap_b = same_letters(typed, b);
+  if (swap_a != swap_b) return swap_a;
+  const bool first_a = a[0] == typed[0], first_b = b[0] == typed[0];
+  if (first_a != first_b) return first_a;
+  if (a.size() != b.size()) return a.size() > b.size();
+  return a < b;
+}
+
 std::string spell_corrector::correct(std::string_view w) const {
   std::string word(w);
-  if (word.size() < opts_.min_length || known_.count(word)) return word;
+  if (word.size() < opts_.min_length || word.size() > opts_.max_length || known_.count(word)) return word;
   const int max_d = word.size() >= opts_.long_length ? 2 : 1;
 
   // Candidate keys: the word and its deletes up to max_d.
@@ -91,11 +115,7 @@ std::string spell_corrector::correct(std::string_view w) const {
       const int d = distance(word, cand);
       if (d > max_d) continue;
       bool better = best == nullptr || d < best_d;
-      if (!better && d == best_d) {
-        const bool cand_first = cand[0] == word[0];
-        const bool best_first = (*best)[0] == word[0];
-        better = cand_first != best_first ? cand_first : cand < *best;
-      }
+      if (!better && d == best_d) better = preferred(word, cand, *best);
       if (better) {
         best_d = d;
         best = &cand;

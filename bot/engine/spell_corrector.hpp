@@ -21,6 +21,7 @@ class spell_corrector {
   struct options {
     std::size_t min_length = 4;   // shorter words are left as typed
     std::size_t long_length = 8;  // from this length two edits are allowed
+    std::size_t max_length = 24;  // longer words are left as typed (bounds the work)
   };
 
   spell_corrector() = default;
@@ -32,11 +33,12 @@ class spell_corrector {
   bool is_known(std::string_view w) const { return known_.count(std::string(w)) != 0; }
 
   // The vocabulary word closest to w, or w itself when w is known or no
-  // word is close enough. Ties go to the candidate sharing the first
-  // letter, then to the lexicographically smallest (deterministic).
+  // word is close enough. Ties are broken by preferred() (deterministic).
   std::string correct(std::string_view w) const;
 
   static int distance(std::string_view a, std::string_view b);  // Damerau (OSA)
+  // Whether candidate a beats b, equally distant from typed.
+  static bool preferred(std::string_view typed, const std::string& a, const std::string& b);
 
  private:
   void add_deletes(const std::string& word, std::size_t word_index, int depth,

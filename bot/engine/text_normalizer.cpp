@@ -87,7 +87,10 @@ std::string text_normalizer::canonical_word(std::string_view w) {
 }
 
 text_normalizer::text_normalizer(const lexicon& lex) {
-  for (const auto& [k, v] : lex.expansions) expansions_[k] = split_words(v);
+  for (const auto& [k, v] : lex.expansions) {
+    auto& out = expansions_[k];
+    for (const auto& w : split_words(v)) out.push_back(canonical_word(w));
+  }
   for (const auto& [k, v] : lex.phrases) {
     auto key_words = split_words(k);
     if (key_words.empty()) continue;
@@ -102,8 +105,10 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   }
   std::vector<std::string> vocab;
   for (const auto& w : lex.vocabulary) vocab.push_back(canonical_word(w));
+  // Known words are right as typed, and also what a typo of them is
+  // corrected to ("waht" -> "what"); expansion keys are only right as typed.
+  for (const auto& w : lex.known_words) vocab.push_back(canonical_word(w));
   std::vector<std::string> known;
-  for (const auto& w : lex.known_words) known.push_back(canonical_word(w));
   for (const auto& [k, v] : expansions_) known.push_back(k);
   speller_ = spell_corrector(vocab, known, {});
 }
@@ -126,7 +131,13 @@ void text_normalizer::append_word(std::string word, std::vector<std::string>& ou
   }
   const bool has_digit = std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
   std::string s = stem(word);
-  if (!has_digit && !speller_.is_known(s) && !speller_.is_known(word)) s = speller_.correct(s);
+  if (!has_digit && !speller_.is_known(s) && !speller_.is_known(word)) {
+    // Correct the stem ("responsibilites" -> "responsibility"), else the
+    // word as typed, whose stem may be too short ("focs" -> "focus").
+    std::string c = speller_.correct(s);
+    if (c == s) c = stem(speller_.correct(word));
+    s = std::move(c);
+  }
   if (auto it = expansions_.find(s); it != expansions_.end() && s != word) {
     for (const auto& w : it->second) out.push_back(w);
     return;

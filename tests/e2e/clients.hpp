@@ -127,11 +127,13 @@ class ws_client {
   error_code last_error() const { return last_error_; }
 
   // Reads until the server closes; returns its close code (0 when the
-  // connection ended without a close frame or did not end in time).
+  // connection ended without a close frame or did not end in time;
+  // last_error() then tells why).
   std::uint16_t read_until_close(std::chrono::milliseconds timeout = io_timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       auto f = read(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+      last_error_ = f.ec;
       if (f.ec == websocket::error::closed) return static_cast<std::uint16_t>(ws_.reason().code);
       if (f.ec) return 0;
     }

@@ -1,9 +1,8 @@
 // End-to-end tests of the HTTP routes (protocol.md) and the command line
 // against the real server binary.
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -214,10 +213,9 @@ TEST_CASE("/metrics exposes the advisor's metrics in Prometheus text format", "[
   REQUIRE(r.response.result_int() == 200);
   REQUIRE(r.response[http::field::content_type] == "text/plain; version=0.0.4");
   const std::string& m = r.response.body();
-  for (const char* name :
-       {"advisor_connections_current", "advisor_connections_total", "advisor_messages_total", "advisor_replies_total",
-        "advisor_errors_total", "advisor_fallbacks_total", "advisor_reply_latency_seconds", "advisor_sessions",
-        "advisor_http_requests_total"}) {
+  for (const char* name : {"advisor_connections_current", "advisor_connections_total", "advisor_messages_total",
+                           "advisor_replies_total", "advisor_errors_total", "advisor_fallbacks_total",
+                           "advisor_reply_latency_seconds", "advisor_sessions", "advisor_http_requests_total"}) {
     INFO(name);
     REQUIRE(m.find(std::string("# TYPE ") + name + " ") != std::string::npos);
     REQUIRE(m.find(std::string("# HELP ") + name + " ") != std::string::npos);
@@ -269,11 +267,28 @@ TEST_CASE("logs are JSON lines without user text unless --log-text", "[e2e]") {
 TEST_CASE("command line: --help, bad flags exit 2, --check", "[e2e]") {
   std::string out;
   REQUIRE(run_cli("--help", out) == 0);
-  for (const char* flag : {"--port", "--bind", "--threads", "--rules", "--knowledge", "--max-message-bytes",
-                           "--max-text-chars", "--max-body-bytes", "--max-header-bytes", "--max-connections",
-                           "--msg-rate", "--msg-burst", "--idle-timeout", "--handshake-timeout", "--allowed-origins",
-                           "--shutdown-timeout", "--log-level", "--log-text", "--session-idle", "--max-sessions",
-                           "--check", "ADVISOR_PORT"}) {
+  for (const char* flag : {"--port",
+                           "--bind",
+                           "--threads",
+                           "--rules",
+                           "--knowledge",
+                           "--max-message-bytes",
+                           "--max-text-chars",
+                           "--max-body-bytes",
+                           "--max-header-bytes",
+                           "--max-connections",
+                           "--msg-rate",
+                           "--msg-burst",
+                           "--idle-timeout",
+                           "--handshake-timeout",
+                           "--allowed-origins",
+                           "--shutdown-timeout",
+                           "--log-level",
+                           "--log-text",
+                           "--session-idle",
+                           "--max-sessions",
+                           "--check",
+                           "ADVISOR_PORT"}) {
     INFO(flag);
     REQUIRE(out.find(flag) != std::string::npos);
   }

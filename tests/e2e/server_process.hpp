@@ -53,8 +53,8 @@ class server_process {
     reader_ = std::thread([this, o = out[0], e = err[0]] { drain(o, e); });
 
     std::unique_lock lock(mu_);
-    const bool got_line = cv_.wait_for(lock, std::chrono::seconds(15),
-                                       [&] { return out_.find('\n') != std::string::npos || eof_; });
+    const bool got_line =
+        cv_.wait_for(lock, std::chrono::seconds(15), [&] { return out_.find('\n') != std::string::npos || eof_; });
     if (!got_line || out_.find('\n') == std::string::npos) {
       lock.unlock();
       kill_now();

@@ -1,7 +1,6 @@
 // End-to-end tests of the WebSocket protocol (protocol.md) against the real
 // server binary.
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "tests/e2e/clients.hpp"
@@ -282,8 +281,10 @@ TEST_CASE("the message size limit is 16 KiB inclusive, fragments included", "[e2
     SECTION("fragments whose total exceeds the limit close with 1009") {
       chat c(server.port());
       const std::string part(6000, ' ');
-      c.ws.send_fragments({"{" + part, part, part + "}"});
-      REQUIRE(c.ws.read_until_close() == 1009);
+      const auto sent = c.ws.send_fragments({"{" + part, part, part + "}"});
+      const auto code = c.ws.read_until_close();
+      INFO("send: " << sent.message() << ", read: " << c.ws.last_error().message());
+      REQUIRE(code == 1009);
     }
     chat after(server.port());
     after.require_alive();

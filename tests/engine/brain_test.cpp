@@ -35,6 +35,7 @@ struct scratch_copy {
     static int n = 0;
     dir = fs::temp_directory_path() / ("advisor-brain-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     fs::remove_all(dir);
+    fs::create_directories(dir);
     fs::copy(source_dir / "rules", dir / "rules", fs::copy_options::recursive);
     fs::copy(source_dir / "knowledge", dir / "knowledge", fs::copy_options::recursive);
   }

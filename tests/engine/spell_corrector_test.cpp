@@ -32,3 +32,9 @@ TEST_CASE("corrector is deterministic on ties and prefers the same first letter"
   CHECK(s.correct("xart") == "cart");  // tie, no first-letter match: smallest
   CHECK(s.correct("dars") == "dart");
 }
+
+TEST_CASE("corrector leaves very long tokens alone (bounded work)", "[engine]") {
+  spell_corrector s({"management"}, {}, {});
+  const std::string huge(5000, 'a');
+  CHECK(s.correct(huge) == huge);
+}

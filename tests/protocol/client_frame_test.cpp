@@ -1,7 +1,6 @@
 #include "bot/protocol/client_frame.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using namespace advisor::protocol;
@@ -90,9 +89,10 @@ TEST_CASE("an unknown type is unknown_type (names are case-sensitive)", "[protoc
 }
 
 TEST_CASE("message text must be a non-empty string after trimming", "[protocol]") {
-  for (const char* s : {R"({"type":"message"})", R"({"type":"message","text":null})", R"({"type":"message","text":1})",
-                        R"({"type":"message","text":["hi"]})", R"({"type":"message","text":""})",
-                        R"({"type":"message","text":" \t\n\r "})", R"({"type":"message","text":"\u00a0\u3000\u2029"})"}) {
+  for (const char* s :
+       {R"({"type":"message"})", R"({"type":"message","text":null})", R"({"type":"message","text":1})",
+        R"({"type":"message","text":["hi"]})", R"({"type":"message","text":""})",
+        R"({"type":"message","text":" \t\n\r "})", R"({"type":"message","text":"\u00a0\u3000\u2029"})"}) {
     INFO(s);
     const auto e = error_of(s);
     CHECK(e.code == wire_error::bad_request);

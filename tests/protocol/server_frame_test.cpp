@@ -1,8 +1,7 @@
 #include "bot/protocol/server_frame.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 using namespace advisor;
 using namespace advisor::protocol;

@@ -1,7 +1,6 @@
 #include "bot/protocol/utf8_text.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using namespace advisor::protocol;
@@ -31,11 +30,14 @@ TEST_CASE("trim_unicode_space trims ASCII and Unicode white space at both ends o
   CHECK(trim_unicode_space("") == "");
   CHECK(trim_unicode_space("   ") == "");
   CHECK(trim_unicode_space(" \t\r\n hi \n") == "hi");
-  CHECK(trim_unicode_space("\xC2\xA0hi\xC2\xA0") == "hi");                  // NBSP
-  CHECK(trim_unicode_space("\xE3\x80\x80hi\xE3\x80\x80") == "hi");          // ideographic space
+  CHECK(trim_unicode_space("\xC2\xA0hi\xC2\xA0") == "hi");                      // NBSP
+  CHECK(trim_unicode_space("\xE3\x80\x80hi\xE3\x80\x80") == "hi");              // ideographic space
   CHECK(trim_unicode_space("\xE2\x80\xA8\xE2\x80\x83hi\xE2\x80\xAF") == "hi");  // LS, em space, NNBSP
-  CHECK(trim_unicode_space("\xC2\x85hi") == "hi");                          // NEL
-  CHECK(trim_unicode_space("a b\xE3\x80\x80" "c") == "a b\xE3\x80\x80" "c");  // inner space kept
+  CHECK(trim_unicode_space("\xC2\x85hi") == "hi");                              // NEL
+  CHECK(trim_unicode_space("a b\xE3\x80\x80"
+                           "c") ==
+        "a b\xE3\x80\x80"
+        "c");                                                               // inner space kept
   CHECK(trim_unicode_space("\xE2\x80\x8Bhi") == "\xE2\x80\x8Bhi");          // zero width space is not white space
   CHECK(trim_unicode_space("\xEF\xBB\xBFhi") == "\xEF\xBB\xBFhi");          // BOM is not white space
   CHECK(trim_unicode_space("hi\xF0\x9F\x98\x80") == "hi\xF0\x9F\x98\x80");  // multi-byte end kept

@@ -1,11 +1,10 @@
 #include "bot/server/frame_handler.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 #include "bot/server/memory_session_store.hpp"
 

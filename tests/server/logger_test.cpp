@@ -1,10 +1,9 @@
 #include "bot/server/logger.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 using namespace advisor::server;
 
@@ -26,8 +25,11 @@ TEST_CASE("logger writes one JSON object per line with time, level and event fir
   REQUIRE(pipe(fds) == 0);
   {
     logger log(log_level::info, false, fds[1]);
-    log.at(log_level::info, "reply").str("session", "s\"1").num("latency_us", 12).num("confidence", 0.5).boolean(
-        "ok", true);
+    log.at(log_level::info, "reply")
+        .str("session", "s\"1")
+        .num("latency_us", 12)
+        .num("confidence", 0.5)
+        .boolean("ok", true);
     log.at(log_level::debug, "hidden").str("x", "y");
     log.at(log_level::warn, "odd").str("text", "line\nbreak\x01");
     log.always(log_level::debug, "listening").num("port", 1234u);

@@ -1,7 +1,6 @@
 #include "bot/server/metrics.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <thread>
 #include <vector>
 

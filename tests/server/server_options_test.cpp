@@ -1,7 +1,6 @@
 #include "bot/server/server_options.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -65,12 +64,36 @@ TEST_CASE("options have production defaults", "[server]") {
 }
 
 TEST_CASE("flags take --name value and --name=value", "[server]") {
-  const auto o = args{{"--port", "0", "--bind=127.0.0.1", "--threads", "3", "--rules", "/r", "--knowledge=/k",
-                       "--max-message-bytes", "32KiB", "--max-body-bytes=1MiB", "--max-text-chars", "10",
-                       "--idle-timeout", "250ms", "--session-idle", "2h", "--shutdown-timeout", "1.5s",
-                       "--http-timeout", "7", "--log-level", "debug", "--log-text", "--allowed-origins",
-                       "https://a.example, https://b.example/", "--msg-rate", "2.5", "--check"}}
-                     .ok();
+  const auto o = args{
+      {"--port",
+       "0",
+       "--bind=127.0.0.1",
+       "--threads",
+       "3",
+       "--rules",
+       "/r",
+       "--knowledge=/k",
+       "--max-message-bytes",
+       "32KiB",
+       "--max-body-bytes=1MiB",
+       "--max-text-chars",
+       "10",
+       "--idle-timeout",
+       "250ms",
+       "--session-idle",
+       "2h",
+       "--shutdown-timeout",
+       "1.5s",
+       "--http-timeout",
+       "7",
+       "--log-level",
+       "debug",
+       "--log-text",
+       "--allowed-origins",
+       "https://a.example, https://b.example/",
+       "--msg-rate",
+       "2.5",
+       "--check"}}.ok();
   CHECK(o.port == 0);
   CHECK(o.bind == "127.0.0.1");
   CHECK(o.threads == 3);
@@ -92,8 +115,11 @@ TEST_CASE("flags take --name value and --name=value", "[server]") {
 
 TEST_CASE("ADVISOR_* environment variables set options and flags win", "[server]") {
   args a;
-  a.env = {{"ADVISOR_PORT", "9000"}, {"ADVISOR_RULES", "/env/rules"}, {"ADVISOR_LOG_TEXT", "true"},
-           {"ADVISOR_MAX_SESSIONS", "7"}, {"ADVISOR_SESSION_IDLE", "10m"}};
+  a.env = {{"ADVISOR_PORT", "9000"},
+           {"ADVISOR_RULES", "/env/rules"},
+           {"ADVISOR_LOG_TEXT", "true"},
+           {"ADVISOR_MAX_SESSIONS", "7"},
+           {"ADVISOR_SESSION_IDLE", "10m"}};
   auto o = a.ok();
   CHECK(o.port == 9000);
   CHECK(o.rules_dir == "/env/rules");
@@ -130,13 +156,37 @@ TEST_CASE("bad flags and values are reported", "[server]") {
 
 TEST_CASE("--help documents every flag with its default and variable", "[server]") {
   const auto help = options_help();
-  for (const char* s : {"--port PORT", "[default: 8080; env ADVISOR_PORT]", "--bind", "--threads", "--rules DIR",
-                        "--knowledge DIR", "--max-message-bytes", "[default: 16KiB", "--max-text-chars",
-                        "--max-body-bytes", "[default: 64KiB", "--max-header-bytes", "--max-connections",
-                        "--msg-rate", "--msg-burst", "--abuse-factor", "--abuse-window", "--max-queue",
-                        "--handshake-timeout", "--idle-timeout", "--http-timeout", "--shutdown-timeout",
-                        "--session-idle", "[default: 30m", "--max-sessions", "--allowed-origins",
-                        "--permessage-deflate", "--log-level", "--log-text", "--check", "--help"}) {
+  for (const char* s : {"--port PORT",
+                        "[default: 8080; env ADVISOR_PORT]",
+                        "--bind",
+                        "--threads",
+                        "--rules DIR",
+                        "--knowledge DIR",
+                        "--max-message-bytes",
+                        "[default: 16KiB",
+                        "--max-text-chars",
+                        "--max-body-bytes",
+                        "[default: 64KiB",
+                        "--max-header-bytes",
+                        "--max-connections",
+                        "--msg-rate",
+                        "--msg-burst",
+                        "--abuse-factor",
+                        "--abuse-window",
+                        "--max-queue",
+                        "--handshake-timeout",
+                        "--idle-timeout",
+                        "--http-timeout",
+                        "--shutdown-timeout",
+                        "--session-idle",
+                        "[default: 30m",
+                        "--max-sessions",
+                        "--allowed-origins",
+                        "--permessage-deflate",
+                        "--log-level",
+                        "--log-text",
+                        "--check",
+                        "--help"}) {
     INFO(s);
     CHECK(help.find(s) != std::string::npos);
   }

@@ -1,7 +1,6 @@
 #include "bot/server/session_id.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 
 using namespace advisor::server;

@@ -1,5 +1,6 @@
 // Evaluates the advisor on conversation files and prints every miss:
 //   converse_eval RULES_DIR KNOWLEDGE_DIR FILE_OR_DIR... [--quiet]
+//   converse_eval RULES_DIR KNOWLEDGE_DIR --explain TEXT...   (normalised text, intent, rule)
 // Exit status 0 always (it measures; the Catch2 suite asserts).
 #include <cstring>
 #include <iostream>
@@ -17,6 +18,15 @@ int main(int argc, char** argv) {
   if (!b) {
     std::cerr << report.to_string();
     return 1;
+  }
+  if (std::strcmp(argv[3], "--explain") == 0) {
+    for (int i = 4; i < argc; ++i) {
+      advisor::conversation c;
+      auto r = b->answer(argv[i], c);
+      std::cout << '"' << argv[i] << "\" -> \"" << b->explain(argv[i]) << "\" -> " << r.intent << " " << r.rule
+                << " " << r.confidence << "\n";
+    }
+    return 0;
   }
   bool quiet = false;
   std::vector<advisor::testing::conversation_case> cases;

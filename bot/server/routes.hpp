@@ -1,0 +1,25 @@
+#pragma once
+// The server's built-in HTTP routes:
+//   GET  /healthz      200 {"status":"ok"} while the process serves
+//   GET  /readyz       200 {"status":"ready",...} once a brain is loaded, else 503
+//   GET  /metrics      Prometheus text format
+//   POST /api/v1/chat  {"text":...,"session":...} -> the reply object plus "session"
+//   GET  /ws           without Upgrade headers: 426 (upgrades never reach the router)
+// Static assets (/, /widget.js) and /hooks/<channel> register themselves on
+// the same router in later features.
+
+#include <string_view>
+
+#include "bot/server/server_context.hpp"
+
+namespace advisor::server {
+
+// Registers the routes above on ctx.routes.
+void add_builtin_routes(server_context& ctx);
+
+// True for "application/json", optionally with parameters, where a charset
+// parameter must name UTF-8 (case-insensitive: "application/json;
+// charset=UTF-8").
+bool is_json_content_type(std::string_view value);
+
+}  // namespace advisor::server

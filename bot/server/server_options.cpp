@@ -1,0 +1,389 @@
+#include "bot/server/server_options.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <thread>
+
+namespace advisor::server {
+namespace {
+
+#ifdef ADVISOR_SOURCE_DIR
+constexpr std::string_view default_data_root = ADVISOR_SOURCE_DIR;
+#else
+constexpr std::string_view default_data_root = ".";
+#endif
+
+using setter = std::function<bool(server_options&, std::string_view, std::string&)>;
+using shower = std::function<std::string(const server_options&)>;
+
+// One flag: --name, its environment variable ADVISOR_NAME (when from_env),
+// how to set it from text and how to show its default.
+struct option_spec {
+  std::string_view name;  // without "--"
+  std::string_view arg;   // value placeholder; empty for a switch
+  std::string_view help;
+  bool from_env;
+  setter set;
+  shower show;
+};
+
+std::string env_name(std::string_view flag) {
+  std::string out = "ADVISOR_";
+  for (const char c : flag)
+    out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out;
+}
+
+template <class T>
+bool parse_number(std::string_view s, T& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool parse_bool(std::string_view s, bool& out) {
+  if (s == "1" || s == "true" || s == "yes" || s == "on") return out = true, true;
+  if (s == "0" || s == "false" || s == "no" || s == "off") return out = false, true;
+  return false;
+}
+
+// "250ms", "10s", "30m", "1h", "1.5s"; a bare number is seconds.
+bool parse_duration(std::string_view s, std::chrono::milliseconds& out) {
+  std::size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  double value = 0;
+  if (!parse_number(s.substr(0, i), value) || value < 0) return false;
+  const std::string_view unit = s.substr(i);
+  double ms_per_unit = 0;
+  if (unit.empty() || unit == "s")
+    ms_per_unit = 1000;
+  else if (unit == "ms")
+    ms_per_unit = 1;
+  else if (unit == "m" || unit == "min")
+    ms_per_unit = 60'000;
+  else if (unit == "h")
+    ms_per_unit = 3'600'000;
+  else
+    return false;
+  const double ms = value * ms_per_unit;
+  if (ms > 1e12) return false;
+  out = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(ms)));
+  return true;
+}
+
+std::string show_duration(std::chrono::milliseconds d) {
+  const auto ms = d.count();
+  if (ms % 3'600'000 == 0 && ms != 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0 && ms != 0) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// "16384", "16KiB", "16k", "1MiB", "1M".
+bool parse_size(std::string_view s, std::size_t& out) {
+  std::size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  std::uint64_t value = 0;
+  if (!parse_number(s.substr(0, i), value)) return false;
+  const std::string_view unit = s.substr(i);
+  std::uint64_t mult = 0;
+  if (unit.empty() || unit == "B")
+    mult = 1;
+  else if (unit == "KiB" || unit == "K" || unit == "k" || unit == "KB" || unit == "kB")
+    mult = 1024;
+  else if (unit == "MiB" || unit == "M" || unit == "MB")
+    mult = 1024 * 1024;
+  else
+    return false;
+  if (value > (std::uint64_t{1} << 40) / mult) return false;
+  out = static_cast<std::size_t>(value * mult);
+  return true;
+}
+
+std::string show_size(std::size_t n) {
+  if (n % (1024 * 1024) == 0 && n != 0) return std::to_string(n / (1024 * 1024)) + "MiB";
+  if (n % 1024 == 0 && n != 0) return std::to_string(n / 1024) + "KiB";
+  return std::to_string(n);
+}
+
+std::string show_double(double d) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+setter size_field(std::size_t server_options::*field, std::size_t lo, std::size_t hi) {
+  return [=](server_options& o, std::string_view v, std::string& err) {
+    std::size_t n = 0;
+    if (!parse_size(v, n)) return err = "expected a size such as 16384, 16KiB or 1MiB", false;
+    if (n < lo || n > hi) return err = "must be between " + std::to_string(lo) + " and " + std::to_string(hi), false;
+    o.*field = n;
+    return true;
+  };
+}
+
+setter count_field(std::size_t server_options::*field, std::size_t lo, std::size_t hi) {
+  return [=](server_options& o, std::string_view v, std::string& err) {
+    std::size_t n = 0;
+    if (!parse_number(v, n)) return err = "expected a whole number", false;
+    if (n < lo || n > hi) return err = "must be between " + std::to_string(lo) + " and " + std::to_string(hi), false;
+    o.*field = n;
+    return true;
+  };
+}
+
+setter real_field(double server_options::*field, double lo, double hi) {
+  return [=](server_options& o, std::string_view v, std::string& err) {
+    double d = 0;
+    if (!parse_number(v, d) || !std::isfinite(d)) return err = "expected a number", false;
+    if (d < lo || d > hi) return err = "must be between " + show_double(lo) + " and " + show_double(hi), false;
+    o.*field = d;
+    return true;
+  };
+}
+
+setter duration_field(std::chrono::milliseconds server_options::*field, std::chrono::milliseconds lo) {
+  return [=](server_options& o, std::string_view v, std::string& err) {
+    std::chrono::milliseconds d{};
+    if (!parse_duration(v, d)) return err = "expected a duration such as 250ms, 10s, 30m or 1h", false;
+    if (d < lo) return err = "must be at least " + show_duration(lo), false;
+    o.*field = d;
+    return true;
+  };
+}
+
+setter switch_field(bool server_options::*field) {
+  return [=](server_options& o, std::string_view v, std::string& err) {
+    bool b = false;
+    if (!parse_bool(v, b)) return err = "expected true or false", false;
+    o.*field = b;
+    return true;
+  };
+}
+
+const std::vector<option_spec>& specs() {
+  using o = server_options;
+  using std::chrono::milliseconds;
+  static const std::vector<option_spec> all = {
+      {"port", "PORT", "TCP port to listen on; 0 picks a free port", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         unsigned n = 0;
+         if (!parse_number(v, n) || n > 65535) return err = "expected a port number 0..65535", false;
+         opt.port = static_cast<std::uint16_t>(n);
+         return true;
+       },
+       [](const o& opt) { return std::to_string(opt.port); }},
+      {"bind", "ADDR", "IP address to listen on", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         if (v.empty()) return err = "expected an IP address", false;
+         opt.bind = std::string(v);
+         return true;
+       },
+       [](const o& opt) { return opt.bind; }},
+      {"threads", "N", "I/O threads (0: one per core)", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         unsigned n = 0;
+         if (!parse_number(v, n) || n > 1024) return err = "expected a number of threads 0..1024", false;
+         opt.threads = n;
+         return true;
+       },
+       [](const o&) { return std::string("number of cores"); }},
+      {"rules", "DIR", "directory of rules/*.json", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         if (v.empty()) return err = "expected a directory", false;
+         opt.rules_dir = std::string(v);
+         return true;
+       },
+       [](const o&) { return std::string(default_data_root) + "/rules"; }},
+      {"knowledge", "DIR", "directory of knowledge/*.json", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         if (v.empty()) return err = "expected a directory", false;
+         opt.knowledge_dir = std::string(v);
+         return true;
+       },
+       [](const o&) { return std::string(default_data_root) + "/knowledge"; }},
+      {"max-message-bytes", "SIZE", "largest WebSocket message, all fragments together (larger: close 1009)", true,
+       size_field(&o::max_message_bytes, 256, 64 * 1024 * 1024),
+       [](const o& opt) { return show_size(opt.max_message_bytes); }},
+      {"max-text-chars", "N", "longest `text` in code points after trimming (longer: too_long)", true,
+       count_field(&o::max_text_chars, 1, 1'000'000), [](const o& opt) { return std::to_string(opt.max_text_chars); }},
+      {"max-queue", "N", "outbound frames queued per WebSocket; when full the server stops reading that peer", true,
+       count_field(&o::max_queue, 1, 100'000), [](const o& opt) { return std::to_string(opt.max_queue); }},
+      {"msg-rate", "N", "sustained messages per second per connection (0: no rate limit)", true,
+       real_field(&o::msg_rate, 0, 1e9), [](const o& opt) { return show_double(opt.msg_rate); }},
+      {"msg-burst", "N", "burst of messages allowed above the rate", true, real_field(&o::msg_burst, 1, 1e9),
+       [](const o& opt) { return show_double(opt.msg_burst); }},
+      {"abuse-factor", "N", "frames at N times the rate for --abuse-window close the connection with 1008 (0: never)",
+       true, real_field(&o::abuse_factor, 0, 1e6), [](const o& opt) { return show_double(opt.abuse_factor); }},
+      {"abuse-window", "DURATION", "how long abuse must last before the connection is closed", true,
+       duration_field(&o::abuse_window, milliseconds(10)),
+       [](const o& opt) { return show_duration(opt.abuse_window); }},
+      {"permessage-deflate", "", "offer WebSocket permessage-deflate compression", true,
+       switch_field(&o::permessage_deflate),
+       [](const o& opt) { return std::string(opt.permessage_deflate ? "on" : "off"); }},
+      {"allowed-origins", "LIST", "comma-separated Origin values allowed to open WebSockets (others: 403)", true,
+       [](o& opt, std::string_view v, std::string&) {
+         opt.allowed_origins.clear();
+         while (!v.empty()) {
+           const auto comma = v.find(',');
+           std::string_view item = v.substr(0, comma);
+           while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+           while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+           while (!item.empty() && item.back() == '/') item.remove_suffix(1);
+           if (!item.empty()) opt.allowed_origins.emplace_back(item);
+           if (comma == std::string_view::npos) break;
+           v.remove_prefix(comma + 1);
+         }
+         return true;
+       },
+       [](const o&) { return std::string("all"); }},
+      {"max-body-bytes", "SIZE", "largest HTTP request body (larger: 413)", true,
+       size_field(&o::max_body_bytes, 1, 64 * 1024 * 1024), [](const o& opt) { return show_size(opt.max_body_bytes); }},
+      {"max-header-bytes", "SIZE", "largest HTTP request line plus headers (larger: 431)", true,
+       size_field(&o::max_header_bytes, 512, 1024 * 1024),
+       [](const o& opt) { return show_size(opt.max_header_bytes); }},
+      {"max-connections", "N", "most open connections; past it HTTP and upgrades get 503", true,
+       count_field(&o::max_connections, 1, 10'000'000),
+       [](const o& opt) { return std::to_string(opt.max_connections); }},
+      {"handshake-timeout", "DURATION", "WebSocket opening and closing handshake timeout", true,
+       duration_field(&o::handshake_timeout, milliseconds(10)),
+       [](const o& opt) { return show_duration(opt.handshake_timeout); }},
+      {"idle-timeout", "DURATION", "idle WebSockets are pinged after half of this and closed after all of it", true,
+       duration_field(&o::idle_timeout, milliseconds(10)),
+       [](const o& opt) { return show_duration(opt.idle_timeout); }},
+      {"http-timeout", "DURATION", "time to read one HTTP request; keep-alive idle time", true,
+       duration_field(&o::http_timeout, milliseconds(10)),
+       [](const o& opt) { return show_duration(opt.http_timeout); }},
+      {"shutdown-timeout", "DURATION", "on SIGTERM/SIGINT, longest wait for replies in flight before exiting", true,
+       duration_field(&o::shutdown_timeout, milliseconds(0)),
+       [](const o& opt) { return show_duration(opt.shutdown_timeout); }},
+      {"session-idle", "DURATION", "a conversation's context is kept this long after its last use", true,
+       duration_field(&o::session_idle, milliseconds(1)), [](const o& opt) { return show_duration(opt.session_idle); }},
+      {"max-sessions", "N", "most conversations kept; the least recently used is evicted first", true,
+       count_field(&o::max_sessions, 1, 100'000'000), [](const o& opt) { return std::to_string(opt.max_sessions); }},
+      {"log-level", "LEVEL", "debug, info, warn or error", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         auto level = parse_log_level(v);
+         if (!level) return err = "expected debug, info, warn or error", false;
+         opt.level = *level;
+         return true;
+       },
+       [](const o& opt) { return std::string(to_string(opt.level)); }},
+      {"log-text", "", "include user text in logs", true, switch_field(&o::log_text),
+       [](const o& opt) { return std::string(opt.log_text ? "on" : "off"); }},
+      {"check", "", "load and validate rules and knowledge, print every problem, exit 0 (clean) or 1", false,
+       switch_field(&o::check), [](const o&) { return std::string(); }},
+      {"help", "", "print this help and exit", false, switch_field(&o::help), [](const o&) { return std::string(); }},
+  };
+  return all;
+}
+
+const option_spec* find_spec(std::string_view name) {
+  for (const auto& s : specs()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<server_options> parse_options(int argc, const char* const* argv, const env_lookup& env,
+                                            std::string& error) {
+  server_options opt;
+  for (const auto& spec : specs()) {
+    if (!spec.from_env || !env) continue;
+    const std::string var = env_name(spec.name);
+    const char* value = env(var.c_str());
+    if (value == nullptr) continue;
+    std::string why;
+    if (!spec.set(opt, value, why)) {
+      error = "environment variable " + var + "='" + value + "': " + why;
+      return std::nullopt;
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a.substr(0, 2) != "--" || a.size() == 2) {
+      error = "unexpected argument '" + std::string(a) + "'";
+      return std::nullopt;
+    }
+    a.remove_prefix(2);
+    std::optional<std::string_view> value;
+    if (const auto eq = a.find('='); eq != std::string_view::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    }
+    const option_spec* spec = find_spec(a);
+    if (spec == nullptr) {
+      error = "unknown option '--" + std::string(a) + "'";
+      return std::nullopt;
+    }
+    if (spec->arg.empty()) {
+      if (!value) value = "true";
+    } else if (!value) {
+      if (i + 1 >= argc) {
+        error = "option '--" + std::string(a) + "' needs a value (" + std::string(spec->arg) + ")";
+        return std::nullopt;
+      }
+      value = argv[++i];
+    }
+    std::string why;
+    if (!spec->set(opt, *value, why)) {
+      error = "option '--" + std::string(a) + "' value '" + std::string(*value) + "': " + why;
+      return std::nullopt;
+    }
+  }
+  if (opt.threads == 0) opt.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (opt.rules_dir.empty()) opt.rules_dir = std::filesystem::path(std::string(default_data_root)) / "rules";
+  if (opt.knowledge_dir.empty())
+    opt.knowledge_dir = std::filesystem::path(std::string(default_data_root)) / "knowledge";
+  return opt;
+}
+
+std::string options_help() {
+  const server_options defaults;
+  std::string out =
+      "Usage: advisor [OPTIONS]\n"
+      "\n"
+      "Serves the TPM-vs-PM advisor over HTTP and WebSocket on one port:\n"
+      "  GET /ws (WebSocket), POST /api/v1/chat, GET /healthz, GET /readyz, GET /metrics.\n"
+      "\n"
+      "Every option can also be set by the environment variable shown (the flag wins).\n"
+      "Durations take ms, s, m or h (a bare number is seconds); sizes take KiB or MiB.\n"
+      "\n"
+      "Options:\n";
+  for (const auto& spec : specs()) {
+    std::string head = "  --";
+    head += spec.name;
+    if (!spec.arg.empty()) {
+      head += ' ';
+      head += spec.arg;
+    }
+    out += head;
+    if (head.size() >= 34) {
+      out += '\n';
+      head.clear();
+    }
+    out.append(34 - head.size(), ' ');
+    out += spec.help;
+    std::string extra;
+    const std::string def = spec.show(defaults);
+    if (!def.empty()) extra = "default: " + def;
+    if (spec.from_env) {
+      if (!extra.empty()) extra += "; ";
+      extra += "env ";
+      extra += env_name(spec.name);
+    }
+    if (!extra.empty()) out += " [" + extra + "]";
+    out += "\n";
+  }
+  out +=
+      "\n"
+      "Exit status: 0 on a clean stop (SIGTERM/SIGINT) or a clean --check; 1 when rules or\n"
+      "knowledge have problems or the port cannot be bound; 2 on bad options.\n";
+  return out;
+}
+
+}  // namespace advisor::server

@@ -1,0 +1,85 @@
+#pragma once
+// server_options holds every setting of the advisor server: network,
+// protocol limits, timeouts, sessions and logging. Each field has a default
+// that serves a small production deployment; the flag and the ADVISOR_*
+// environment variable that set it are named in options_help().
+//
+// Thread safety: a plain value; the server reads it only.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/server/logger.hpp"
+
+namespace advisor::server {
+
+using std::chrono_literals::operator""s;
+using std::chrono_literals::operator""min;
+
+struct server_options {
+  // --- network ---
+  std::string bind = "0.0.0.0";  // address to listen on
+  std::uint16_t port = 8080;     // TCP port; 0 picks a free port (printed in the "listening" log line)
+  unsigned threads = 0;          // I/O threads; 0 means one per core
+
+  // --- data ---
+  std::filesystem::path rules_dir;      // rules/*.json; default: the source tree's rules/
+  std::filesystem::path knowledge_dir;  // knowledge/*.json; default: the source tree's knowledge/
+
+  // --- WebSocket protocol limits ---
+  std::size_t max_message_bytes = 16 * 1024;     // whole WebSocket message, all fragments (inclusive); over: close 1009
+  std::size_t max_text_chars = 1000;             // `text` in code points after trimming (inclusive); over: too_long
+  std::size_t max_queue = 64;                    // outbound frames queued per WebSocket; full: stop reading that peer
+  double msg_rate = 15;                          // sustained `message` frames per second per connection; 0: no limit
+  double msg_burst = 30;                         // token bucket size (burst) for msg_rate
+  double abuse_factor = 10;                      // frames at abuse_factor x msg_rate ...
+  std::chrono::milliseconds abuse_window = 10s;  // ... for this long close the connection with 1008
+  bool permessage_deflate = false;               // offer WebSocket compression (costs memory per connection)
+  std::vector<std::string> allowed_origins;      // Origin values allowed to upgrade; empty: all
+
+  // --- HTTP limits ---
+  std::size_t max_body_bytes = 64 * 1024;   // request body (inclusive); over: 413 payload_too_large
+  std::size_t max_header_bytes = 8 * 1024;  // request line plus headers; over: 431
+  std::size_t max_connections = 20000;      // open TCP connections; past it: 503 (WebSocket upgrades too)
+
+  // --- timeouts ---
+  std::chrono::milliseconds handshake_timeout = 10s;  // WebSocket opening and closing handshakes
+  std::chrono::milliseconds idle_timeout = 60s;       // WebSocket: ping after half of it idle, close after all of it
+  std::chrono::milliseconds http_timeout = 30s;       // HTTP: reading one request, and keep-alive idle time
+  std::chrono::milliseconds shutdown_timeout = 5s;    // SIGTERM/SIGINT: longest wait for connections to finish
+
+  // --- sessions ---
+  std::chrono::milliseconds session_idle = 30min;  // a conversation's context is forgotten after this idle time
+  std::size_t max_sessions = 100000;               // most conversations kept; the least recently used goes first
+
+  // --- logging ---
+  log_level level = log_level::info;  // least severe level written
+  bool log_text = false;              // include user text in logs
+
+  // --- modes ---
+  bool check = false;  // --check: validate rules and knowledge, then exit
+  bool help = false;   // --help: print usage, then exit
+};
+
+// Looks up an environment variable; nullptr when unset.
+using env_lookup = std::function<const char*(const char*)>;
+
+// Builds options from ADVISOR_* environment variables, then from argv
+// (flags win). Accepts "--name value" and "--name=value". Durations take
+// ms, s, m or h suffixes (bare numbers are seconds); sizes take KiB/MiB (or
+// K/M) suffixes (bare numbers are bytes). Returns nullopt and sets error on
+// any unknown flag, missing or malformed value. Unset rules/knowledge
+// directories and threads get their defaults.
+std::optional<server_options> parse_options(int argc, const char* const* argv, const env_lookup& env,
+                                            std::string& error);
+
+// The --help text: every flag with its environment variable and default.
+std::string options_help();
+
+}  // namespace advisor::server
