@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
@@ -56,6 +57,34 @@ std::optional<std::uint8_t> parse_when(std::string_view s) {
   return std::nullopt;
 }
 
+// The question sentences of a message that also has other sentences ("I'm a
+// new grad. What does a TPM do?" -> "What does a TPM do?"), so rules that
+// only fire on the preamble can be weighed down. Empty when the text has no
+// question mark or is all questions. A sentence ends at '?', '!', a line
+// break, or a '.', ':' or ';' followed by white space.
+std::string question_part(std::string_view text) {
+  std::string questions;
+  bool other = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const bool end = i == text.size();
+    const char c = end ? '\0' : text[i];
+    const bool stop = end || c == '?' || c == '!' || c == '\n' ||
+                      ((c == '.' || c == ':' || c == ';') &&
+                       (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n'));
+    if (!stop) continue;
+    std::string_view sentence = text.substr(start, i - start);
+    const bool has_word = std::any_of(sentence.begin(), sentence.end(),
+                                      [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; });
+    if (has_word) {
+      if (c == '?') questions.append(sentence).append(" ? ");
+      else other = true;
+    }
+    start = i + 1;
+  }
+  return other ? questions : std::string();
+}
+
 }  // namespace
 
 struct brain::impl {
@@ -71,6 +100,7 @@ struct brain::impl {
   std::uint32_t cue_bits[3] = {0, 0, 0};
   double threshold = 0.5;     // below: fallback
   double close_margin = 0.1;  // runner-up within this is offered as a suggestion
+  double preamble_penalty = 0.1;  // weight taken off rules that fire only outside the question
   int empty_intent = -1;      // answer to text with no words at all ("?")
   int role_definition = -1;
   int fallback = -1;
@@ -151,6 +181,8 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
       const auto& s = v->get_object();
       if (auto* t = s.if_contains("threshold"); t && t->is_number()) im->threshold = t->to_number<double>();
       if (auto* t = s.if_contains("close_margin"); t && t->is_number()) im->close_margin = t->to_number<double>();
+      if (auto* t = s.if_contains("preamble_penalty"); t && t->is_number())
+        im->preamble_penalty = t->to_number<double>();
       if (auto* t = s.if_contains("empty_intent"); t && t->is_string()) empty_name = std::string(t->get_string());
     }
     if (auto* v = top.if_contains("intents")) {
@@ -216,6 +248,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
               lex.phrases.emplace_back(p, std::string(k));
           }
         for (const auto& w : get_strings(f, o, "known_words", "known_words")) lex.known_words.push_back(w);
+        for (const auto& w : get_strings(f, o, "english_words", "english_words")) lex.english_words.push_back(w);
       }
     }
     if (auto* v = top.if_contains("concepts")) {
@@ -467,6 +500,27 @@ reply brain::answer(std::string_view text, conversation& conv) const {
   std::uint32_t cues = 0;
   im.rules.match(norm.text, conv.has_topic(), norm.roles, fired, cues);
 
+  // A message with a preamble and a question: what fires in the question
+  // counts in full, what fires only in the preamble is weighed down, and
+  // roles named in the question win over roles named in passing.
+  thread_local std::vector<int> focus_fired;
+  focus_fired.clear();
+  role_set focus_roles;
+  bool focused = false;
+  if (const std::string q = question_part(text); !q.empty()) {
+    const normalized_text focus = im.normalizer.normalize(q);
+    if (focus.words > 0) {
+      std::uint32_t focus_cues = 0;
+      im.rules.match(focus.text, conv.has_topic(), norm.roles, focus_fired, focus_cues);
+      focus_roles = focus.roles;
+      focused = true;
+      // Rules anchored to the start or end of a message ("^ and what
+      // about ...") may fire on the question alone.
+      for (int ri : focus_fired)
+        if (std::find(fired.begin(), fired.end(), ri) == fired.end()) fired.push_back(ri);
+    }
+  }
+
   // Score intents: the best rule's weight, plus a little per extra rule.
   const auto& rules = im.rules.rules();
   struct candidate {
@@ -480,17 +534,20 @@ reply brain::answer(std::string_view text, conversation& conv) const {
   for (int ri : fired) {
     const rule& r = rules[static_cast<std::size_t>(ri)];
     const int intent = r.intent >= 0 ? r.intent : conv.last_intent();
-    best_seen = std::max(best_seen, r.weight);
+    const bool in_question =
+        !focused || std::find(focus_fired.begin(), focus_fired.end(), ri) != focus_fired.end();
+    const double weight = in_question ? r.weight : r.weight - im.preamble_penalty;
+    best_seen = std::max(best_seen, weight);
     auto it = std::find_if(top.begin(), top.begin() + static_cast<long>(n), [&](const candidate& c) { return c.intent == intent; });
     if (it != top.begin() + static_cast<long>(n)) {
-      if (r.weight > it->score) {
-        it->score = std::min(0.99, r.weight + 0.02);
+      if (weight > it->score) {
+        it->score = std::min(0.99, weight + 0.02);
         it->rule = ri;
       } else {
         it->score = std::min(0.99, it->score + 0.02);
       }
     } else if (n < top.size()) {
-      top[n++] = {intent, r.weight, ri};
+      top[n++] = {intent, weight, ri};
     }
   }
   std::stable_sort(top.begin(), top.begin() + static_cast<long>(n), [](const candidate& a, const candidate& b) { return a.score > b.score; });
@@ -525,7 +582,7 @@ reply brain::answer(std::string_view text, conversation& conv) const {
   }
 
   // Roles: rule policy, else intent policy, else the usual resolution.
-  const role_set named = norm.roles;
+  const role_set named = !focus_roles.empty() ? focus_roles : norm.roles;
   const role_set prev = conv.has_topic() ? conv.last_roles() : role_set::none();
   role_policy policy = winner && winner->roles != role_policy::resolve ? winner->roles : d.roles;
   role_set roles;

@@ -110,6 +110,7 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   for (const auto& w : lex.known_words) vocab.push_back(canonical_word(w));
   std::vector<std::string> known;
   for (const auto& [k, v] : expansions_) known.push_back(k);
+  known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
   speller_ = spell_corrector(vocab, known, {});
 }
 
@@ -136,6 +137,17 @@ void text_normalizer::append_word(std::string word, std::vector<std::string>& ou
     // word as typed, whose stem may be too short ("focs" -> "focus").
     std::string c = speller_.correct(s);
     if (c == s) c = stem(speller_.correct(word));
+    if (c == s) {
+      // A key held too long ("dutiess", "skilll"): try without repeats.
+      std::string once;
+      for (char ch : word)
+        if (once.empty() || once.back() != ch) once.push_back(ch);
+      if (once != word) {
+        const std::string t = stem(once);
+        if (speller_.is_known(t)) c = t;
+        else if (std::string k = speller_.correct(t); k != t) c = std::move(k);
+      }
+    }
     s = std::move(c);
   }
   if (auto it = expansions_.find(s); it != expansions_.end() && s != word) {

@@ -30,6 +30,9 @@ struct lexicon {
   std::vector<std::string> vocabulary;
   // Words that are correct as typed but not in the rules (never corrected).
   std::vector<std::string> known_words;
+  // Ordinary English words (rules/english_words.json): never corrected, and
+  // never what a typo is corrected to ("byee" must not become "byte").
+  std::vector<std::string> english_words;
 };
 
 struct normalized_text {

@@ -1,11 +1,14 @@
 // Evaluates the advisor on conversation files and prints every miss:
 //   converse_eval RULES_DIR KNOWLEDGE_DIR FILE_OR_DIR... [--quiet]
 //   converse_eval RULES_DIR KNOWLEDGE_DIR --explain TEXT...   (normalised text, intent, rule)
+//   converse_eval RULES_DIR KNOWLEDGE_DIR --corrected WORDS_FILE  (words spelling would change)
 // Exit status 0 always (it measures; the Catch2 suite asserts).
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 
+#include "bot/engine/text_normalizer.hpp"
 #include "tests/conversation_cases.hpp"
 
 int main(int argc, char** argv) {
@@ -25,6 +28,19 @@ int main(int argc, char** argv) {
       auto r = b->answer(argv[i], c);
       std::cout << '"' << argv[i] << "\" -> \"" << b->explain(argv[i]) << "\" -> " << r.intent << " " << r.rule
                 << " " << r.confidence << "\n";
+    }
+    return 0;
+  }
+  if (std::strcmp(argv[3], "--corrected") == 0 && argc == 5) {
+    // Prints each word of WORDS_FILE (one a line) that the normaliser turns
+    // into another word by spelling correction: the candidates for
+    // lexicon.known_words (see rules/README.md).
+    std::ifstream in(argv[4]);
+    std::string w;
+    while (std::getline(in, w)) {
+      const std::string canon = advisor::text_normalizer::canonical_word(w);
+      const std::string got = b->explain(w);
+      if (got != " " + canon + " " && got.find(' ', 1) == got.size() - 1) std::cout << w << '\n';
     }
     return 0;
   }
