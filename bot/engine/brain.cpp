@@ -61,7 +61,7 @@ std::optional<std::uint8_t> parse_when(std::string_view s) {
 // new grad. What does a TPM do?" -> "What does a TPM do?"), so rules that
 // only fire on the preamble can be weighed down. Empty when the text has no
 // question mark or is all questions. A sentence ends at '?', '!', a line
-// break, or a '.', ':' or ';' followed by white space.
+// break, or a '.' or ';' followed by white space.
 std::string question_part(std::string_view text) {
   std::string questions;
   bool other = false;
@@ -70,7 +70,7 @@ std::string question_part(std::string_view text) {
     const bool end = i == text.size();
     const char c = end ? '\0' : text[i];
     const bool stop = end || c == '?' || c == '!' || c == '\n' ||
-                      ((c == '.' || c == ':' || c == ';') &&
+                      ((c == '.' || c == ';') &&
                        (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n'));
     if (!stop) continue;
     std::string_view sentence = text.substr(start, i - start);
@@ -496,9 +496,9 @@ reply brain::answer(std::string_view text, conversation& conv) const {
     conv.record_meta();
     return im.compose(im.empty_intent, role_set::none(), 0.5, "engine.empty", -1, -1);
   }
-  thread_local std::vector<int> fired;
+  thread_local std::vector<int> fired, vetoed;
   std::uint32_t cues = 0;
-  im.rules.match(norm.text, conv.has_topic(), norm.roles, fired, cues);
+  im.rules.match(norm.text, conv.has_topic(), norm.roles, fired, cues, &vetoed);
 
   // A message with a preamble and a question: what fires in the question
   // counts in full, what fires only in the preamble is weighed down, and
@@ -508,16 +508,23 @@ reply brain::answer(std::string_view text, conversation& conv) const {
   role_set focus_roles;
   bool focused = false;
   if (const std::string q = question_part(text); !q.empty()) {
-    const normalized_text focus = im.normalizer.normalize(q);
+    normalized_text focus = im.normalizer.normalize(q);
     if (focus.words > 0) {
+      focus_roles = focus.roles;
+      // A question about roles named only in the preamble ("... a TPM and
+      // a PM. Can you define each?") still asks about them.
+      if (focus.roles.empty())
+        for (const auto& name : norm.roles.names()) focus.text.append(name).push_back(' ');
       std::uint32_t focus_cues = 0;
       im.rules.match(focus.text, conv.has_topic(), norm.roles, focus_fired, focus_cues);
-      focus_roles = focus.roles;
       focused = true;
       // Rules anchored to the start or end of a message ("^ and what
-      // about ...") may fire on the question alone.
+      // about ...") may fire on the question alone, unless the whole
+      // message rules them out.
       for (int ri : focus_fired)
-        if (std::find(fired.begin(), fired.end(), ri) == fired.end()) fired.push_back(ri);
+        if (std::find(fired.begin(), fired.end(), ri) == fired.end() &&
+            std::find(vetoed.begin(), vetoed.end(), ri) == vetoed.end())
+          fired.push_back(ri);
     }
   }
 

@@ -74,8 +74,9 @@ bool rule_set::compile(std::string& error) {
 }
 
 void rule_set::match(std::string_view text, bool has_topic, role_set named, std::vector<int>& fired,
-                     std::uint32_t& cues) const {
+                     std::uint32_t& cues, std::vector<int>* vetoed) const {
   fired.clear();
+  if (vetoed) vetoed->clear();
   cues = 0;
   thread_local std::vector<int> hits;
   hits.clear();
@@ -118,6 +119,7 @@ void rule_set::match(std::string_view text, bool has_topic, role_set named, std:
       t.none = t.none || tallies[i].none;
     }
     const rule& r = rules_[t.rule];
+    if (t.none && vetoed) vetoed->push_back(static_cast<int>(t.rule));
     if (t.none || t.all != r.all_count || (r.needs_any && !t.any)) continue;
     if ((r.when & when_followup) && !has_topic) continue;
     if ((r.when & when_start) && has_topic) continue;

@@ -65,10 +65,11 @@ class rule_set {
   bool compile(std::string& error);
 
   // Rules whose patterns all hold and whose conditions hold for the turn,
-  // in rule order, and the bits of the cues that matched.
+  // in rule order, and the bits of the cues that matched; with vetoed, also
+  // the rules one of whose `none` patterns matched.
   // Precondition: compile() succeeded.
   void match(std::string_view text, bool has_topic, role_set named, std::vector<int>& fired,
-             std::uint32_t& cues) const;
+             std::uint32_t& cues, std::vector<int>* vetoed = nullptr) const;
 
   const std::vector<rule>& rules() const { return rules_; }
   std::size_t pattern_count() const { return refs_.size(); }
