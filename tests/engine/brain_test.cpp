@@ -280,3 +280,42 @@ TEST_CASE("version changes when the rules change", "[engine]") {
   REQUIRE(b);
   CHECK(a->version() != b->version());
 }
+
+TEST_CASE("a question after a preamble is answered for what it asks", "[engine]") {
+  auto b = shipped();
+  {
+    // "interviewing" in the preamble would be a not-covered topic on its own.
+    conversation c;
+    auto r = b->answer("My client is interviewing for a TPM role next month. Can you summarise what a TPM is?", c);
+    CHECK(r.intent == "role_definition");
+    CHECK(r.roles == role_set::of(role::tpm));
+  }
+  {
+    // Roles named in the question win over roles named in passing.
+    conversation c;
+    auto r = b->answer("I have worked with product managers for years. What skills does a TPM need?", c);
+    CHECK(r.intent == "skills");
+    CHECK(r.roles == role_set::of(role::tpm));
+  }
+  {
+    // A question naming no role asks about the preamble's roles.
+    conversation c;
+    auto r = b->answer("My VP wants me to explain what a TPM is and what a PM is. Can you give me a short "
+                       "definition of each?", c);
+    CHECK(r.intent == "role_definition");
+    CHECK(r.roles == role_set::both());
+  }
+  {
+    // Without a question mark the whole message counts alike.
+    conversation c;
+    auto r = b->answer("Hello, I'd love to know how Technical Program Managers and Product Managers differ. Thanks!", c);
+    CHECK(r.intent == "comparison");
+  }
+}
+
+TEST_CASE("times of day are not the PM role", "[engine]") {
+  conversation c;
+  auto r = shipped()->answer("remind me at 3 pm to call my mom", c);
+  CHECK(r.intent == "fallback");
+  CHECK(r.roles.empty());
+}

@@ -68,3 +68,25 @@ TEST_CASE("normalizer survives invalid UTF-8 and control bytes", "[engine]") {
   const char bad[] = "skill\xC3\x28\xFF\x00\x01 career";
   CHECK(n.normalize(std::string_view(bad, sizeof bad - 1)).text == " skill career ");
 }
+
+TEST_CASE("normalizer never corrects English words, nor corrects typos into them", "[engine]") {
+  lexicon lex;
+  lex.vocabulary = {"stem", "spend", "bye", "skill", "duty"};
+  lex.known_words = {"what", "the"};
+  lex.english_words = {"seem", "send", "byte"};
+  text_normalizer n(lex);
+  CHECK(n.normalize("seem").text == " seem ");    // an English word, one edit from "stem"
+  CHECK(n.normalize("send").text == " send ");    // ... and from "spend"
+  CHECK(n.normalize("sknll").text == " skill ");  // a typo is still corrected
+  // A typo next to an English word and a rule word goes to the rule word.
+  CHECK(n.normalize("byee").text == " bye ");
+}
+
+TEST_CASE("normalizer collapses held keys when nothing else corrects a word", "[engine]") {
+  lexicon lex;
+  lex.vocabulary = {"duty", "skill", "focus"};
+  text_normalizer n(lex);
+  CHECK(n.normalize("dutiess").text == " duty ");
+  CHECK(n.normalize("focusss").text == " focus ");
+  CHECK(n.normalize("aardvark").text == " aardvark ");  // no better word: left as typed
+}
