@@ -1,0 +1,163 @@
+// End-to-end tests of advisor-client against the real server binary: script
+// mode from a file and from stdin, --json, --session, and the exit codes.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/e2e/clients.hpp"
+#include "tests/e2e/server_process.hpp"
+
+using namespace advisor::test;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+struct client_run {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// A file under the temp directory, removed on scope exit.
+struct temp_file {
+  fs::path path;
+  explicit temp_file(const std::string& content) {
+    static int n = 0;
+    path = fs::temp_directory_path() /
+           ("advisor-client-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::ofstream(path) << content;
+  }
+  ~temp_file() {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs advisor-client with args (and stdin from stdin_file when given) to
+// completion, bounded by `timeout`.
+client_run run_client(const std::string& args, const fs::path& stdin_file = "/dev/null") {
+  temp_file out(""), err("");
+  const std::string cmd = "timeout 30 " + std::string(ADVISOR_CLIENT_BIN) + " --no-color " + args + " < " +
+                          stdin_file.string() + " > " + out.path.string() + " 2> " + err.path.string();
+  const int status = std::system(cmd.c_str());
+  client_run r;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out.path);
+  r.err = slurp(err.path);
+  return r;
+}
+
+std::string url(const server_process& s) { return "ws://127.0.0.1:" + std::to_string(s.port()) + "/ws"; }
+
+std::vector<json::object> json_lines(const std::string& text) {
+  std::vector<json::object> frames;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) frames.push_back(json::parse(line).as_object());
+  return frames;
+}
+
+}  // namespace
+
+TEST_CASE("advisor-client --script prints the welcome, answers, sources and suggestions", "[e2e][client]") {
+  server_process server;
+  temp_file script("# a comment line is skipped\nWhat does a TPM do?\n\nand PMs?\n");
+  const auto r = run_client("--script " + script.path.string() + " " + url(server));
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("Hi! Ask me how a Technical Program Manager") != std::string::npos);
+  CHECK(r.out.find("A Technical Program Manager (TPM) coordinates") != std::string::npos);
+  CHECK(r.out.find("A Product Manager (PM) defines") != std::string::npos);  // the follow-up keeps context
+  CHECK(r.out.find("Source: Key Role Definitions: Technical Program Manager vs Product Manager") != std::string::npos);
+  CHECK(r.out.find("Suggestions:\n  1. ") != std::string::npos);
+}
+
+TEST_CASE("advisor-client reads utterances from stdin when it is not a terminal", "[e2e][client]") {
+  server_process server;
+  temp_file input("TPM vs PM?\n");
+  const auto r = run_client(url(server), input.path);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("Source: Table of Comparison") != std::string::npos);
+  CHECK(r.out.find("Key Metrics") != std::string::npos);  // the side-by-side table
+}
+
+TEST_CASE("advisor-client --json prints the raw frames", "[e2e][client]") {
+  server_process server;
+  temp_file script("how technical is a pm\n/reset\nhello\n");
+  const auto r = run_client("--json --script " + script.path.string() + " " + url(server));
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const auto frames = json_lines(r.out);
+  REQUIRE(frames.size() >= 3);
+  CHECK(frames[0].at("type") == "welcome");
+  CHECK(frames[1].at("type") == "reply");
+  CHECK(frames[1].at("intent") == "technical_expertise");
+  CHECK(frames[1].at("roles").as_array() == json::array{"pm"});
+  bool reset_seen = false, greeting_seen = false;
+  for (const auto& f : frames) {
+    reset_seen = reset_seen || f.at("type") == "reset_ok";
+    greeting_seen = greeting_seen || (f.at("type") == "reply" && f.at("intent") == "greeting");
+  }
+  CHECK(reset_seen);
+  CHECK(greeting_seen);
+}
+
+TEST_CASE("advisor-client --session resumes a conversation's context", "[e2e][client]") {
+  server_process server;
+  temp_file first("What skills does a TPM need?\n");
+  const auto a = run_client("--json --script " + first.path.string() + " " + url(server));
+  REQUIRE(a.status == 0);
+  const auto frames = json_lines(a.out);
+  REQUIRE(!frames.empty());
+  const std::string session(frames[0].at("session").as_string());
+
+  temp_file second("and for PMs?\n");
+  const auto b = run_client("--json --session " + session + " --script " + second.path.string() + " " + url(server));
+  INFO(b.out << b.err);
+  REQUIRE(b.status == 0);
+  const auto resumed = json_lines(b.out);
+  REQUIRE(resumed.size() >= 2);
+  CHECK(resumed[0].at("session") == session.c_str());
+  CHECK(resumed[1].at("intent") == "skills");
+  CHECK(resumed[1].at("roles").as_array() == json::array{"pm"});
+}
+
+TEST_CASE("advisor-client exit codes: usage 1, no server 2, server error 5", "[e2e][client]") {
+  CHECK(run_client("--no-such-flag").status == 1);
+  CHECK(run_client("http://127.0.0.1:1/ws").status == 1);  // not a ws:// URL
+
+  // A port nobody listens on: bind one, close it, then connect.
+  unsigned short closed_port = 0;
+  {
+    net::io_context ioc;
+    tcp::acceptor a(ioc, {net::ip::make_address("127.0.0.1"), 0});
+    closed_port = a.local_endpoint().port();
+  }
+  const auto refused = run_client("ws://127.0.0.1:" + std::to_string(closed_port) + "/ws");
+  CHECK(refused.status == 2);
+  CHECK(!refused.err.empty());
+
+  server_process server;
+  temp_file script(std::string(1001, 'x') + "\nwhat is a pm\n");
+  const auto r = run_client("--script " + script.path.string() + " " + url(server));
+  INFO(r.out << r.err);
+  CHECK(r.status == 5);
+  CHECK(r.err.find("too_long") != std::string::npos);
+  CHECK(r.out.find("A Product Manager (PM) defines") != std::string::npos);  // later lines still answered
+}
