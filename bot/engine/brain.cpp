@@ -313,7 +313,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
       };
       if (auto [it, fresh] = rule_file.emplace(r.id, f.path); !fresh) bad("duplicate rule id (also in " + it->second + ")");
       for (const auto& [key, unused] : o) {
-        static const std::set<std::string> known{"id", "intent", "all", "any", "none", "weight", "when", "roles", "say", "note"};
+        static const std::set<std::string> known{"id", "intent", "all", "any", "none", "weight", "when", "after", "roles", "say", "note"};
         if (!known.count(std::string(key))) bad("unknown field '" + std::string(key) + "'");
       }
       const std::string intent = get_string(o, "intent");
@@ -331,6 +331,12 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
         if (auto c = parse_when(w)) r.when |= *c;
         else bad("unknown condition '" + w + "' (followup, start, role, no_role, context)");
       }
+      for (const auto& a : get_strings(f, o, "after", r.id)) {
+        const int i = find_intent(a);
+        if (i < 0 || !im->intents[static_cast<std::size_t>(i)].topical) bad("'after' names no topical intent: '" + a + "'");
+        else r.after.push_back(i);
+      }
+      if (!r.after.empty()) r.when |= when_followup;
       if (auto p = get_string(o, "roles"); !p.empty()) {
         if (auto pol = parse_policy(p)) r.roles = *pol;
         else bad("unknown roles policy '" + p + "' (resolve, both, other, previous, add)");
@@ -494,7 +500,9 @@ reply brain::answer(std::string_view text, conversation& conv) const {
   const normalized_text norm = im.normalizer.normalize(text);
   if (norm.words == 0) {  // only punctuation or symbols ("?")
     conv.record_meta();
-    return im.compose(im.empty_intent, role_set::none(), 0.5, "engine.empty", -1, -1);
+    // A fallback carries the best score seen: none.
+    return im.compose(im.empty_intent, role_set::none(), im.empty_intent == im.fallback ? 0.0 : 0.5, "engine.empty",
+                      -1, -1);
   }
   thread_local std::vector<int> fired, vetoed;
   std::uint32_t cues = 0;
@@ -540,6 +548,7 @@ reply brain::answer(std::string_view text, conversation& conv) const {
   double best_seen = 0.0;
   for (int ri : fired) {
     const rule& r = rules[static_cast<std::size_t>(ri)];
+    if (!r.after.empty() && std::find(r.after.begin(), r.after.end(), conv.last_intent()) == r.after.end()) continue;
     const int intent = r.intent >= 0 ? r.intent : conv.last_intent();
     const bool in_question =
         !focused || std::find(focus_fired.begin(), focus_fired.end(), ri) != focus_fired.end();

@@ -44,6 +44,7 @@ struct rule {
   std::uint8_t when = 0;  // rule_condition bits, all required
   role_policy roles = role_policy::resolve;
   int say = -1;  // index of a meta answer that replaces the intent's text, or -1
+  std::vector<int> after;  // when not empty: fires only right after a topical turn of one of these intents
   std::uint16_t all_count = 0;
   bool needs_any = false;
 };

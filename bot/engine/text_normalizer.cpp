@@ -36,6 +36,11 @@ std::string fold(std::string_view in) {
       out.push_back(static_cast<char>(c));
     } else if (c == '`') {
       out.push_back('\'');
+    } else if (c == '@' && (out.empty() || out.back() == ' ')) {
+      // A chat mention ("@advisor", Slack's "<@U024BE7LH>") is not part of
+      // the question: skip it up to the next space or '>'.
+      while (i + 1 < in.size() && in[i + 1] != ' ' && in[i + 1] != '>' && in[i + 1] != '\n') ++i;
+      out.push_back(' ');
     } else if (c == '&') {
       out += " and ";
     } else if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&

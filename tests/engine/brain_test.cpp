@@ -319,3 +319,26 @@ TEST_CASE("times of day are not the PM role", "[engine]") {
   CHECK(r.intent == "fallback");
   CHECK(r.roles.empty());
 }
+
+TEST_CASE("a rule with 'after' fires only right after one of its intents", "[engine]") {
+  auto b = shipped();
+  conversation c;
+  REQUIRE(b->answer("What do TPMs and PMs have in common?", c).intent == "similarities");
+  auto r = b->answer("and the differences?", c);
+  CHECK(r.intent == "comparison");  // the opposite of the similarities, not "similarities for both"
+  CHECK(r.roles == role_set::both());
+
+  conversation d;
+  REQUIRE(b->answer("Who do PMs work with?", d).intent == "stakeholders");
+  auto s = b->answer("diff?", d);
+  CHECK(s.intent == "stakeholders");  // that aspect compared
+  CHECK(s.roles == role_set::both());
+}
+
+TEST_CASE("a message with no words is a fallback with no confidence", "[engine]") {
+  conversation c;
+  auto r = shipped()->answer("?", c);
+  CHECK(r.intent == "fallback");
+  CHECK(r.confidence == 0.0);
+  CHECK(!r.suggestions.empty());
+}

@@ -90,3 +90,9 @@ TEST_CASE("normalizer collapses held keys when nothing else corrects a word", "[
   CHECK(n.normalize("focusss").text == " focus ");
   CHECK(n.normalize("aardvark").text == " aardvark ");  // no better word: left as typed
 }
+
+TEST_CASE("normalizer drops chat mentions", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("@advisor what is the tpm").text == " what is the tpm ");
+  CHECK(n.normalize("<@U024BE7LH> what is the tpm").text == " what is the tpm ");
+}
