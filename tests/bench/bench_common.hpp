@@ -7,6 +7,7 @@
 // raise_file_limit are meant for main() only.
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -116,6 +118,25 @@ inline long proc_status_kib(long pid, std::string_view field) {
     }
   }
   return -1;
+}
+
+// CPU time (user + system) used so far by process pid, in seconds, from
+// /proc/<pid>/stat (clock-tick resolution, 10 ms); -1 when unreadable.
+inline double proc_cpu_seconds(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  // The command name (field 2) may hold spaces: count fields after its ')'.
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // The q-quantile (0..1) of sorted samples, nearest rank; 0 when empty.

@@ -8,7 +8,12 @@
 // when every message got exactly one reply, in order, and nothing failed.
 //
 //   load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5]
-//            [--warmup 1] [--threads 1] [--label NAME]
+//            [--warmup 1] [--threads 1] [--label NAME] [--server-pid PID]
+//
+// With --server-pid it also reads the server's CPU time (/proc/PID/stat)
+// at both ends of the measured window and prints the server's CPU
+// microseconds per reply, and its own: a figure that holds better than
+// replies/s when other processes share the cores.
 //
 // Verification: every message carries a unique id ("<conn>.<seq>"); the
 // next frame read must contain that id (the advisor's reply_to, or the echo
@@ -19,7 +24,10 @@
 // counted as errors.
 //
 // The last stdout line is machine-readable for tests/bench/run.sh:
-//   RESULT label=... connections=... rps=... p50_us=... p99_us=... p999_us=... max_us=... errors=... ok=1
+//   RESULT label=... connections=... rps=... p50_us=... p99_us=... p999_us=... max_us=...
+//          server_cpu_us=... load_cpu_us=... errors=... ok=1
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -250,7 +258,7 @@ int main(int argc, char** argv) {
   if (!flags || flags->count("help") || !flags->count("url")) {
     std::fprintf(stderr,
                  "usage: load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5] [--warmup 1]\n"
-                 "                [--threads 1] [--label NAME]\n");
+                 "                [--threads 1] [--label NAME] [--server-pid PID]\n");
     return flags && flags->count("help") ? 0 : 2;
   }
   const auto target = b::parse_ws_url(flags->at("url"));
@@ -263,6 +271,7 @@ int main(int argc, char** argv) {
   const double warmup = std::clamp(b::flag_number(*flags, "warmup", 1), 0.0, 60.0);
   const auto threads = static_cast<unsigned>(std::clamp(b::flag_number(*flags, "threads", 1), 1.0, 64.0));
   const std::string label = b::flag_string(*flags, "label", "load");
+  const auto server_pid = static_cast<long>(b::flag_number(*flags, "server-pid", 0));
   const auto fd_limit = b::raise_file_limit();
   if (connections + 16 > fd_limit) {
     std::fprintf(stderr, "load_gen: %zu connections need more descriptors than the limit (%llu)\n", connections,
@@ -305,9 +314,23 @@ int main(int argc, char** argv) {
   for (const auto& c : clients) {
     if (c->connected()) c->start(clock);
   }
+  double server_cpu[2] = {0, 0}, own_cpu[2] = {0, 0};
+  auto own_cpu_seconds = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  };
   std::thread canceller([&] {
-    // Cancels the watchdog once every client has finished or failed, so
-    // run() returns without waiting for it.
+    // Samples CPU times at both ends of the measured window, then cancels
+    // the watchdog once every client has finished or failed, so run()
+    // returns without waiting for it.
+    std::this_thread::sleep_until(clock.measure_from);
+    server_cpu[0] = server_pid > 0 ? b::proc_cpu_seconds(server_pid) : 0;
+    own_cpu[0] = own_cpu_seconds();
+    std::this_thread::sleep_until(clock.measure_until);
+    server_cpu[1] = server_pid > 0 ? b::proc_cpu_seconds(server_pid) : 0;
+    own_cpu[1] = own_cpu_seconds();
     while (!watchdog_fired) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (clock_type::now() < clock.measure_until) continue;
@@ -345,6 +368,9 @@ int main(int argc, char** argv) {
   const std::uint64_t unanswered = sent - replies;
   const std::uint64_t errors = mismatched + error_replies + failed + unfinished + unanswered;
   const bool ok = errors == 0 && connected == connections;
+  const double per_reply = in_window == 0 ? 0.0 : 1e6 / static_cast<double>(in_window);
+  const double server_cpu_us = (server_cpu[1] - server_cpu[0]) * per_reply;
+  const double load_cpu_us = (own_cpu[1] - own_cpu[0]) * per_reply;
 
   std::printf("load_gen %s: %s, %zu connections (%zu connected), %.1f s warm-up + %.1f s measured, %u thread%s\n",
               label.c_str(), flags->at("url").c_str(), connections, connected, warmup, seconds, threads,
@@ -352,6 +378,8 @@ int main(int argc, char** argv) {
   std::printf("  replies/s %.0f   latency p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms  (%zu samples)\n", rps,
               b::quantile(lat, 0.5) / 1000, b::quantile(lat, 0.99) / 1000, b::quantile(lat, 0.999) / 1000,
               lat.empty() ? 0.0 : lat.back() / 1000, lat.size());
+  std::printf("  CPU per reply: server %.1f us%s, load_gen %.1f us\n", server_cpu_us,
+              server_pid > 0 ? "" : " (no --server-pid)", load_cpu_us);
   std::printf("  sent %llu  replies %llu  unanswered %llu  mismatched %llu  error replies %llu  failed connections "
               "%llu  unfinished %llu%s%s\n",
               static_cast<unsigned long long>(sent), static_cast<unsigned long long>(replies),
@@ -359,9 +387,10 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(error_replies), static_cast<unsigned long long>(failed),
               static_cast<unsigned long long>(unfinished), first_failure.empty() ? "" : "  first failure: ",
               first_failure.c_str());
-  std::printf("RESULT label=%s connections=%zu rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f errors=%llu "
-              "ok=%d\n",
+  std::printf("RESULT label=%s connections=%zu rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
+              "server_cpu_us=%.2f load_cpu_us=%.2f errors=%llu ok=%d\n",
               label.c_str(), connections, rps, b::quantile(lat, 0.5), b::quantile(lat, 0.99), b::quantile(lat, 0.999),
-              lat.empty() ? 0.0 : lat.back(), static_cast<unsigned long long>(errors), ok ? 1 : 0);
+              lat.empty() ? 0.0 : lat.back(), server_cpu_us, load_cpu_us, static_cast<unsigned long long>(errors),
+              ok ? 1 : 0);
   return ok ? 0 : 1;
 }

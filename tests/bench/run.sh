@@ -5,6 +5,7 @@
 #
 #   tests/bench/run.sh BUILD_DIR [--seconds 5] [--warmup 1] [--connections 50]
 #                      [--rounds 2] [--idle 10000] [--load-threads 1]
+#                      [--advisor-args '--log-level warn ...']
 #
 # BUILD_DIR holds `advisor` and tests/{echo_server,load_gen,idle_conns}:
 #   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
@@ -12,23 +13,26 @@
 #
 # It starts both servers on ephemeral ports of 127.0.0.1 (the advisor with
 # --msg-rate 0: its per-connection rate limit, 15 messages/s by default,
-# would otherwise answer a closed loop with rate_limited errors), runs the
-# closed-loop load against each in turn (`rounds` times, echo then advisor,
-# so the ratio of each round compares runs seconds apart), then opens
-# `idle` idle connections to each and reads the server's RSS before and
-# after. Prints a table; stops the servers by PID. Exit status 1 when any
-# load run saw an error (a lost, extra or error reply).
+# would otherwise answer a closed loop with rate_limited errors; otherwise
+# its defaults, info logs included, written to a file), opens `idle` idle
+# connections to each while they are fresh and reads the server's RSS
+# before and after, then runs the closed-loop load against each in turn
+# (`rounds` times, echo then advisor, so the ratio of each round compares
+# runs seconds apart). Prints a table (server CPU/reply: the server's CPU
+# time over the measured window divided by the replies in it); stops the
+# servers by PID. Exit status 1 when any run saw an error (a lost, extra or
+# error reply; a connection that failed).
 set -euo pipefail
 
 usage() {
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
 [[ $# -ge 1 ]] || usage
 build=$1
 shift
-seconds=5 warmup=1 connections=50 rounds=2 idle=10000 load_threads=1
+seconds=5 warmup=1 connections=50 rounds=2 idle=10000 load_threads=1 advisor_args=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --seconds) seconds=$2 ;;
@@ -37,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds=$2 ;;
     --idle) idle=$2 ;;
     --load-threads) load_threads=$2 ;;
+    --advisor-args) advisor_args=$2 ;;
     *) usage ;;
   esac
   shift 2
@@ -96,30 +101,20 @@ start echo_server "$tmp/echo.log" "$echo_bin" --port 0 --bind 127.0.0.1
 echo_pid=$pid echo_port=$port
 # The advisor logs one info line per reply (its default); the log goes to a
 # file, as it would in production.
-start advisor "$tmp/advisor.log" "$advisor_bin" --port 0 --bind 127.0.0.1 --msg-rate 0
+# shellcheck disable=SC2086 # advisor_args is split on purpose
+start advisor "$tmp/advisor.log" "$advisor_bin" --port 0 --bind 127.0.0.1 --msg-rate 0 $advisor_args
 advisor_pid=$pid advisor_port=$port
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# echo_server pid $echo_pid port $echo_port; advisor pid $advisor_pid port $advisor_port (--msg-rate 0)"
+echo "# echo_server pid $echo_pid port $echo_port; advisor pid $advisor_pid port $advisor_port (--msg-rate 0 $advisor_args)"
 echo "# closed loop: $connections connections, ${warmup}s warm-up + ${seconds}s measured, load_gen threads $load_threads, $rounds round(s)"
 
 status=0
 results=$tmp/results
 : >"$results"
-load() {
-  local label=$1 port=$2
-  if ! "$load_bin" --url "ws://127.0.0.1:$port/ws" --connections "$connections" --seconds "$seconds" \
-      --warmup "$warmup" --threads "$load_threads" --label "$label" >"$tmp/load.out" 2>&1; then
-    status=1
-  fi
-  sed 's/^/  /' "$tmp/load.out" | grep -v RESULT || true
-  grep '^RESULT' "$tmp/load.out" >>"$results" || { echo "run.sh: load_gen $label printed no result" >&2; status=1; }
-}
-for round in $(seq "$rounds"); do
-  load "echo.$round" "$echo_port"
-  load "advisor.$round" "$advisor_port"
-done
 
+# Idle memory first, while both servers are fresh: memory freed by earlier
+# connections would otherwise be reused and flatter the figure.
 if [[ $idle -gt 0 ]]; then
   for which in echo advisor; do
     if [[ $which == echo ]]; then p=$echo_port; id=$echo_pid; else p=$advisor_port; id=$advisor_pid; fi
@@ -127,9 +122,25 @@ if [[ $idle -gt 0 ]]; then
       >"$tmp/idle.out" 2>&1 || status=1
     sed 's/^/  /' "$tmp/idle.out" | grep -v RESULT || true
     grep '^RESULT' "$tmp/idle.out" >>"$results" || true
-    sleep 1  # let the server close the sockets before the next test
+    sleep 2  # let the server close the sockets before the next test
   done
 fi
+
+load() {
+  local label=$1 port=$2 server_pid=$3
+  if ! "$load_bin" --url "ws://127.0.0.1:$port/ws" --connections "$connections" --seconds "$seconds" \
+      --warmup "$warmup" --threads "$load_threads" --label "$label" --server-pid "$server_pid" \
+      >"$tmp/load.out" 2>&1; then
+    status=1
+  fi
+  sed 's/^/  /' "$tmp/load.out" | grep -v RESULT || true
+  grep '^RESULT' "$tmp/load.out" >>"$results" || { echo "run.sh: load_gen $label printed no result" >&2; status=1; }
+}
+for round in $(seq "$rounds"); do
+  load "echo.$round" "$echo_port" "$echo_pid"
+  load "advisor.$round" "$advisor_port" "$advisor_pid"
+done
+
 
 echo
 awk '
@@ -143,17 +154,18 @@ awk '
     if (part[1] == "idle") { idle[part[2]] = field("kib_per_conn"); idle_n[part[2]] = field("connections"); next }
     r = part[2]; if (r > rounds) rounds = r
     rps[part[1], r] = field("rps"); p50[part[1], r] = field("p50_us"); p99[part[1], r] = field("p99_us")
-    p999[part[1], r] = field("p999_us"); err[part[1], r] = field("errors")
+    p999[part[1], r] = field("p999_us"); err[part[1], r] = field("errors"); cpu[part[1], r] = field("server_cpu_us")
   }
   END {
-    printf "%-6s %-8s %10s %9s %9s %9s %7s %16s\n", "round", "server", "replies/s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "advisor/echo"
+    printf "%-6s %-8s %10s %9s %9s %9s %7s %13s %13s\n", "round", "server", "replies/s", "p50 ms", "p99 ms", "p99.9 ms",
+           "errors", "server CPU/reply", "advisor/echo"
     for (r = 1; r <= rounds; r++) {
       for (s = 0; s < 2; s++) {
         name = s == 0 ? "echo" : "advisor"
         ratio = ""
         if (name == "advisor" && rps["echo", r] > 0) ratio = sprintf("%.1f%%", 100 * rps["advisor", r] / rps["echo", r])
-        printf "%-6s %-8s %10s %9.3f %9.3f %9.3f %7s %16s\n", r, name, rps[name, r], p50[name, r] / 1000,
-               p99[name, r] / 1000, p999[name, r] / 1000, err[name, r], ratio
+        printf "%-6s %-8s %10s %9.3f %9.3f %9.3f %7s %13.1f us %13s\n", r, name, rps[name, r], p50[name, r] / 1000,
+               p99[name, r] / 1000, p999[name, r] / 1000, err[name, r], cpu[name, r], ratio
       }
     }
     for (s = 0; s < 2; s++) {
