@@ -14,11 +14,11 @@
 # It starts both servers on ephemeral ports of 127.0.0.1 (the advisor with
 # --msg-rate 0: its per-connection rate limit, 15 messages/s by default,
 # would otherwise answer a closed loop with rate_limited errors; otherwise
-# its defaults, info logs included, written to a file), opens `idle` idle
-# connections to each while they are fresh and reads the server's RSS
-# before and after, then runs the closed-loop load against each in turn
-# (`rounds` times, echo then advisor, so the ratio of each round compares
-# runs seconds apart). Prints a table (server CPU/reply: the server's CPU
+# its defaults, info logs included, written to a file), runs the closed-loop
+# load against each in turn (`rounds` times, echo then advisor, so the
+# ratio of each round compares runs seconds apart), then restarts both and
+# opens `idle` idle connections to each, reading the server's RSS before
+# and after. Prints a table (server CPU/reply: the server's CPU
 # time over the measured window divided by the replies in it); stops the
 # servers by PID. Exit status 1 when any run saw an error (a lost, extra or
 # error reply; a connection that failed).
@@ -97,13 +97,24 @@ start() {
   exit 1
 }
 
-start echo_server "$tmp/echo.log" "$echo_bin" --port 0 --bind 127.0.0.1
-echo_pid=$pid echo_port=$port
-# The advisor logs one info line per reply (its default); the log goes to a
-# file, as it would in production.
-# shellcheck disable=SC2086 # advisor_args is split on purpose
-start advisor "$tmp/advisor.log" "$advisor_bin" --port 0 --bind 127.0.0.1 --msg-rate 0 $advisor_args
-advisor_pid=$pid advisor_port=$port
+start_servers() {
+  start echo_server "$tmp/echo.log" "$echo_bin" --port 0 --bind 127.0.0.1
+  echo_pid=$pid echo_port=$port
+  # The advisor logs one info line per reply (its default); the log goes to
+  # a file, as it would in production.
+  # shellcheck disable=SC2086 # advisor_args is split on purpose
+  start advisor "$tmp/advisor.log" "$advisor_bin" --port 0 --bind 127.0.0.1 --msg-rate 0 $advisor_args
+  advisor_pid=$pid advisor_port=$port
+}
+stop_servers() {
+  local p
+  for p in "$echo_pid" "$advisor_pid"; do
+    kill -TERM "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  pids=()
+}
+start_servers
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# echo_server pid $echo_pid port $echo_port; advisor pid $advisor_pid port $advisor_port (--msg-rate 0 $advisor_args)"
@@ -112,19 +123,6 @@ echo "# closed loop: $connections connections, ${warmup}s warm-up + ${seconds}s 
 status=0
 results=$tmp/results
 : >"$results"
-
-# Idle memory first, while both servers are fresh: memory freed by earlier
-# connections would otherwise be reused and flatter the figure.
-if [[ $idle -gt 0 ]]; then
-  for which in echo advisor; do
-    if [[ $which == echo ]]; then p=$echo_port; id=$echo_pid; else p=$advisor_port; id=$advisor_pid; fi
-    "$idle_bin" --url "ws://127.0.0.1:$p/ws" --pid "$id" --connections "$idle" --label "idle.$which" \
-      >"$tmp/idle.out" 2>&1 || status=1
-    sed 's/^/  /' "$tmp/idle.out" | grep -v RESULT || true
-    grep '^RESULT' "$tmp/idle.out" >>"$results" || true
-    sleep 2  # let the server close the sockets before the next test
-  done
-fi
 
 load() {
   local label=$1 port=$2 server_pid=$3
@@ -140,6 +138,21 @@ for round in $(seq "$rounds"); do
   load "echo.$round" "$echo_port" "$echo_pid"
   load "advisor.$round" "$advisor_port" "$advisor_pid"
 done
+
+# Idle memory last, on a fresh pair of servers: memory freed by the load's
+# connections would otherwise be reused and flatter the figure, and 10,000
+# leftover sessions would weigh on the load runs.
+if [[ $idle -gt 0 ]]; then
+  stop_servers
+  start_servers
+  for which in echo advisor; do
+    if [[ $which == echo ]]; then p=$echo_port; id=$echo_pid; else p=$advisor_port; id=$advisor_pid; fi
+    "$idle_bin" --url "ws://127.0.0.1:$p/ws" --pid "$id" --connections "$idle" --label "idle.$which" \
+      >"$tmp/idle.out" 2>&1 || status=1
+    sed 's/^/  /' "$tmp/idle.out" | grep -v RESULT || true
+    grep '^RESULT' "$tmp/idle.out" >>"$results" || true
+  done
+fi
 
 
 echo
