@@ -136,6 +136,7 @@ class client : public std::enable_shared_from_this<client> {
   std::uint64_t replies_in_window() const { return replies_in_window_; }
   std::uint64_t mismatched() const { return mismatched_; }
   std::uint64_t error_replies() const { return error_replies_; }
+  std::uint64_t reply_bytes() const { return reply_bytes_; }
   const std::vector<double>& latencies_us() const { return latencies_us_; }
 
  private:
@@ -189,6 +190,7 @@ class client : public std::enable_shared_from_this<client> {
     const auto data = buffer_.cdata();
     const std::string_view frame(static_cast<const char*>(data.data()), data.size());
     ++replies_;
+    reply_bytes_ += frame.size();
     if (frame.find(expected_id_) == std::string_view::npos) ++mismatched_;
     if (frame.substr(0, 16) == R"({"type":"error",)") ++error_replies_;
     if (sent_at_ >= clock_.measure_from) {
@@ -238,6 +240,7 @@ class client : public std::enable_shared_from_this<client> {
   std::uint64_t replies_in_window_ = 0;
   std::uint64_t mismatched_ = 0;
   std::uint64_t error_replies_ = 0;
+  std::uint64_t reply_bytes_ = 0;
   std::vector<double> latencies_us_;
 };
 
@@ -347,7 +350,7 @@ int main(int argc, char** argv) {
 
   // Figures.
   std::vector<double> lat;
-  std::uint64_t sent = 0, replies = 0, in_window = 0, mismatched = 0, error_replies = 0, failed = 0, unfinished = 0;
+  std::uint64_t sent = 0, replies = 0, in_window = 0, mismatched = 0, error_replies = 0, failed = 0, unfinished = 0, reply_bytes = 0;
   std::string first_failure;
   for (const auto& c : clients) {
     lat.insert(lat.end(), c->latencies_us().begin(), c->latencies_us().end());
@@ -356,6 +359,7 @@ int main(int argc, char** argv) {
     in_window += c->replies_in_window();
     mismatched += c->mismatched();
     error_replies += c->error_replies();
+    reply_bytes += c->reply_bytes();
     if (!c->failure().empty()) {
       ++failed;
       if (first_failure.empty()) first_failure = c->failure();
@@ -378,8 +382,9 @@ int main(int argc, char** argv) {
   std::printf("  replies/s %.0f   latency p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms  (%zu samples)\n", rps,
               b::quantile(lat, 0.5) / 1000, b::quantile(lat, 0.99) / 1000, b::quantile(lat, 0.999) / 1000,
               lat.empty() ? 0.0 : lat.back() / 1000, lat.size());
-  std::printf("  CPU per reply: server %.1f us%s, load_gen %.1f us\n", server_cpu_us,
-              server_pid > 0 ? "" : " (no --server-pid)", load_cpu_us);
+  std::printf("  CPU per reply: server %.1f us%s, load_gen %.1f us; %.0f bytes per reply on average\n", server_cpu_us,
+              server_pid > 0 ? "" : " (no --server-pid)", load_cpu_us,
+              replies == 0 ? 0.0 : static_cast<double>(reply_bytes) / static_cast<double>(replies));
   std::printf("  sent %llu  replies %llu  unanswered %llu  mismatched %llu  error replies %llu  failed connections "
               "%llu  unfinished %llu%s%s\n",
               static_cast<unsigned long long>(sent), static_cast<unsigned long long>(replies),
