@@ -61,8 +61,8 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
     timeouts.idle_timeout = idle_timeout;
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "echo"); }));
+    ws_.set_option(
+        websocket::stream_base::decorator([](websocket::response_type& res) { res.set(http::field::server, "echo"); }));
     ws_.read_message_max(0);
     ws_.auto_fragment(false);
     ws_.async_accept(req, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
@@ -126,7 +126,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
  public:
   explicit http_session(tcp::socket&& socket) : stream_(std::move(socket)) {}
 
-  void run() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this())); }
+  void run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+  }
 
  private:
   void do_read() {
@@ -161,7 +163,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
 class listener : public std::enable_shared_from_this<listener> {
  public:
-  explicit listener(net::io_context& ioc) : ioc_(ioc), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()) {}
+  explicit listener(net::io_context& ioc)
+      : ioc_(ioc), acceptor_(net::make_strand(ioc)), retry_(acceptor_.get_executor()) {}
 
   error_code open(const tcp::endpoint& endpoint) {
     error_code ec;
@@ -175,7 +178,9 @@ class listener : public std::enable_shared_from_this<listener> {
     error_code ec;
     return acceptor_.local_endpoint(ec);
   }
-  void run() { net::dispatch(acceptor_.get_executor(), beast::bind_front_handler(&listener::do_accept, shared_from_this())); }
+  void run() {
+    net::dispatch(acceptor_.get_executor(), beast::bind_front_handler(&listener::do_accept, shared_from_this()));
+  }
 
  private:
   void do_accept() {

@@ -45,8 +45,7 @@ struct progress {
 
 class idle_client : public std::enable_shared_from_this<idle_client> {
  public:
-  idle_client(net::io_context& ioc, const advisor::bench::ws_target& target, progress& p,
-              std::function<void()> on_done)
+  idle_client(net::io_context& ioc, const advisor::bench::ws_target& target, progress& p, std::function<void()> on_done)
       : ws_(ioc), target_(target), progress_(p), on_done_(std::move(on_done)) {}
 
   void open(const tcp::resolver::results_type& endpoints) {
@@ -126,8 +125,8 @@ int main(int argc, char** argv) {
   const std::string label = b::flag_string(*flags, "label", "idle");
   const auto fd_limit = b::raise_file_limit();
   if (n + 16 > fd_limit) {
-    std::fprintf(stderr, "idle_conns: %zu connections need more descriptors than the limit (%llu); see ulimit -Hn\n",
-                 n, static_cast<unsigned long long>(fd_limit));
+    std::fprintf(stderr, "idle_conns: %zu connections need more descriptors than the limit (%llu); see ulimit -Hn\n", n,
+                 static_cast<unsigned long long>(fd_limit));
     return 2;
   }
   const long before = b::proc_status_kib(pid, "VmRSS");

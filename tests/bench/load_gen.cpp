@@ -173,7 +173,11 @@ class client : public std::enable_shared_from_this<client> {
     expected_id_ = "\"" + std::to_string(index_) + "." + std::to_string(sent_) + "\"";
     const char* question = questions[(index_ * 7 + sent_) % question_count];
     out_.clear();
-    out_.append(R"({"type":"message","id":)").append(expected_id_).append(R"(,"text":")").append(question).append("\"}");
+    out_.append(R"({"type":"message","id":)")
+        .append(expected_id_)
+        .append(R"(,"text":")")
+        .append(question)
+        .append("\"}");
     sent_at_ = now;
     ++sent_;
     ws_.async_write(net::buffer(out_), beast::bind_front_handler(&client::on_write, shared_from_this()));
@@ -304,9 +308,9 @@ int main(int argc, char** argv) {
 
   // Phase 2: the closed loops, bounded by a watchdog.
   const auto t0 = clock_type::now();
-  const run_clock clock{t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup)),
-                        t0 + std::chrono::duration_cast<clock_type::duration>(
-                                 std::chrono::duration<double>(warmup + seconds))};
+  const run_clock clock{
+      t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup)),
+      t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup + seconds))};
   net::steady_timer watchdog(ioc, clock.measure_until + std::chrono::seconds(10));
   std::atomic<bool> watchdog_fired = false;
   watchdog.async_wait([&](error_code wait_ec) {
@@ -350,7 +354,8 @@ int main(int argc, char** argv) {
 
   // Figures.
   std::vector<double> lat;
-  std::uint64_t sent = 0, replies = 0, in_window = 0, mismatched = 0, error_replies = 0, failed = 0, unfinished = 0, reply_bytes = 0;
+  std::uint64_t sent = 0, replies = 0, in_window = 0, mismatched = 0, error_replies = 0, failed = 0, unfinished = 0,
+                reply_bytes = 0;
   std::string first_failure;
   for (const auto& c : clients) {
     lat.insert(lat.end(), c->latencies_us().begin(), c->latencies_us().end());
@@ -385,17 +390,18 @@ int main(int argc, char** argv) {
   std::printf("  CPU per reply: server %.1f us%s, load_gen %.1f us; %.0f bytes per reply on average\n", server_cpu_us,
               server_pid > 0 ? "" : " (no --server-pid)", load_cpu_us,
               replies == 0 ? 0.0 : static_cast<double>(reply_bytes) / static_cast<double>(replies));
-  std::printf("  sent %llu  replies %llu  unanswered %llu  mismatched %llu  error replies %llu  failed connections "
-              "%llu  unfinished %llu%s%s\n",
-              static_cast<unsigned long long>(sent), static_cast<unsigned long long>(replies),
-              static_cast<unsigned long long>(unanswered), static_cast<unsigned long long>(mismatched),
-              static_cast<unsigned long long>(error_replies), static_cast<unsigned long long>(failed),
-              static_cast<unsigned long long>(unfinished), first_failure.empty() ? "" : "  first failure: ",
-              first_failure.c_str());
-  std::printf("RESULT label=%s connections=%zu rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
-              "server_cpu_us=%.2f load_cpu_us=%.2f errors=%llu ok=%d\n",
-              label.c_str(), connections, rps, b::quantile(lat, 0.5), b::quantile(lat, 0.99), b::quantile(lat, 0.999),
-              lat.empty() ? 0.0 : lat.back(), server_cpu_us, load_cpu_us, static_cast<unsigned long long>(errors),
-              ok ? 1 : 0);
+  std::printf(
+      "  sent %llu  replies %llu  unanswered %llu  mismatched %llu  error replies %llu  failed connections "
+      "%llu  unfinished %llu%s%s\n",
+      static_cast<unsigned long long>(sent), static_cast<unsigned long long>(replies),
+      static_cast<unsigned long long>(unanswered), static_cast<unsigned long long>(mismatched),
+      static_cast<unsigned long long>(error_replies), static_cast<unsigned long long>(failed),
+      static_cast<unsigned long long>(unfinished),
+      first_failure.empty() ? "" : "  first failure: ", first_failure.c_str());
+  std::printf(
+      "RESULT label=%s connections=%zu rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
+      "server_cpu_us=%.2f load_cpu_us=%.2f errors=%llu ok=%d\n",
+      label.c_str(), connections, rps, b::quantile(lat, 0.5), b::quantile(lat, 0.99), b::quantile(lat, 0.999),
+      lat.empty() ? 0.0 : lat.back(), server_cpu_us, load_cpu_us, static_cast<unsigned long long>(errors), ok ? 1 : 0);
   return ok ? 0 : 1;
 }

@@ -57,6 +57,7 @@ done
 
 tmp=$(mktemp -d)
 pids=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do
