@@ -9,6 +9,11 @@
 //
 //   load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5]
 //            [--warmup 1] [--threads 1] [--label NAME] [--server-pid PID]
+//            [--messages N]
+//
+// --messages N stops each connection after N messages (or at the end of
+// the time, whichever comes first): a fixed amount of work, for timing the
+// whole run from outside (say with /usr/bin/time over server and load).
 //
 // With --server-pid it also reads the server's CPU time (/proc/PID/stat)
 // at both ends of the measured window and prints the server's CPU
@@ -95,6 +100,7 @@ constexpr std::size_t question_count = sizeof questions / sizeof questions[0];
 struct run_clock {
   clock_type::time_point measure_from;   // end of the warm-up
   clock_type::time_point measure_until;  // end of the measured window; no message is sent after it
+  std::uint64_t max_messages = 0;        // per connection; 0: no limit
 };
 
 // One closed-loop client connection. Runs on a strand of its own; its
@@ -169,7 +175,9 @@ class client : public std::enable_shared_from_this<client> {
   void send_next() {
     if (!failure_.empty()) return;
     const auto now = clock_type::now();
-    if (now >= clock_.measure_until) return send_barrier();
+    if (now >= clock_.measure_until || (clock_.max_messages != 0 && sent_ >= clock_.max_messages)) {
+      return send_barrier();
+    }
     expected_id_ = "\"" + std::to_string(index_) + "." + std::to_string(sent_) + "\"";
     const char* question = questions[(index_ * 7 + sent_) % question_count];
     out_.clear();
@@ -265,7 +273,7 @@ int main(int argc, char** argv) {
   if (!flags || flags->count("help") || !flags->count("url")) {
     std::fprintf(stderr,
                  "usage: load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5] [--warmup 1]\n"
-                 "                [--threads 1] [--label NAME] [--server-pid PID]\n");
+                 "                [--threads 1] [--label NAME] [--server-pid PID] [--messages N]\n");
     return flags && flags->count("help") ? 0 : 2;
   }
   const auto target = b::parse_ws_url(flags->at("url"));
@@ -278,6 +286,7 @@ int main(int argc, char** argv) {
   const double warmup = std::clamp(b::flag_number(*flags, "warmup", 1), 0.0, 60.0);
   const auto threads = static_cast<unsigned>(std::clamp(b::flag_number(*flags, "threads", 1), 1.0, 64.0));
   const std::string label = b::flag_string(*flags, "label", "load");
+  const auto max_messages = static_cast<std::uint64_t>(std::max(0.0, b::flag_number(*flags, "messages", 0)));
   const auto server_pid = static_cast<long>(b::flag_number(*flags, "server-pid", 0));
   const auto fd_limit = b::raise_file_limit();
   if (connections + 16 > fd_limit) {
@@ -310,7 +319,8 @@ int main(int argc, char** argv) {
   const auto t0 = clock_type::now();
   const run_clock clock{
       t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup)),
-      t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup + seconds))};
+      t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup + seconds)),
+      max_messages};
   net::steady_timer watchdog(ioc, clock.measure_until + std::chrono::seconds(10));
   std::atomic<bool> watchdog_fired = false;
   watchdog.async_wait([&](error_code wait_ec) {
@@ -328,25 +338,32 @@ int main(int argc, char** argv) {
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
   };
+  clock_type::time_point window_end = clock.measure_until;  // earlier when --messages ends the run first
   std::thread canceller([&] {
-    // Samples CPU times at both ends of the measured window, then cancels
-    // the watchdog once every client has finished or failed, so run()
-    // returns without waiting for it.
+    // Samples CPU times at both ends of the measured window (its end: the
+    // end of the time, or when every client is done), then cancels the
+    // watchdog once every client has finished or failed, so run() returns
+    // without waiting for it.
+    auto all_over = [&] {
+      std::size_t n = 0;
+      for (const auto& c : clients) n += (c->over() || !c->connected()) ? 1 : 0;
+      return n == clients.size();
+    };
     std::this_thread::sleep_until(clock.measure_from);
     server_cpu[0] = server_pid > 0 ? b::proc_cpu_seconds(server_pid) : 0;
     own_cpu[0] = own_cpu_seconds();
-    std::this_thread::sleep_until(clock.measure_until);
+    while (clock_type::now() < clock.measure_until && !all_over()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    window_end = std::min(clock_type::now(), clock.measure_until);
     server_cpu[1] = server_pid > 0 ? b::proc_cpu_seconds(server_pid) : 0;
     own_cpu[1] = own_cpu_seconds();
     while (!watchdog_fired) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (clock_type::now() < clock.measure_until) continue;
-      std::size_t n = 0;
-      for (const auto& c : clients) n += (c->over() || !c->connected()) ? 1 : 0;
-      if (n == clients.size()) {
+      if (all_over()) {
         net::post(ioc, [&watchdog] { watchdog.cancel(); });
         return;
       }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
   run_threads(ioc, threads);
@@ -373,7 +390,8 @@ int main(int argc, char** argv) {
     }
   }
   std::sort(lat.begin(), lat.end());
-  const double rps = static_cast<double>(in_window) / seconds;
+  const double window_seconds = std::chrono::duration<double>(window_end - clock.measure_from).count();
+  const double rps = window_seconds <= 0 ? 0.0 : static_cast<double>(in_window) / window_seconds;
   const std::uint64_t unanswered = sent - replies;
   const std::uint64_t errors = mismatched + error_replies + failed + unfinished + unanswered;
   const bool ok = errors == 0 && connected == connections;
