@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace advisor::protocol {
 namespace json = boost::json;
@@ -30,6 +32,148 @@ json::array string_array(const std::vector<std::string>& items, std::size_t limi
   return out;
 }
 
+// Writes one compact JSON text into a string, byte for byte as
+// json::serialize would write the same values: no white space, strings
+// escaped as Boost.JSON escapes them (the quote, the backslash, and control
+// characters as \b \t \n \f \r or else \u00xx in lower-case hex; all other
+// bytes, UTF-8 included, as they are). The writer places the commas; keys
+// are written as strings.
+class frame_writer {
+ public:
+  explicit frame_writer(std::size_t reserve) { out_.reserve(reserve); }
+
+  frame_writer& open_object() { return open('{'); }
+  frame_writer& close_object() { return close('}'); }
+  frame_writer& open_array() { return open('['); }
+  frame_writer& close_array() { return close(']'); }
+  frame_writer& key(std::string_view k) {
+    string(k);
+    out_.push_back(':');
+    after_key_ = true;
+    return *this;
+  }
+  frame_writer& string(std::string_view s) {
+    separate();
+    append_escaped(s);
+    return *this;
+  }
+  frame_writer& null() {
+    separate();
+    out_.append("null");
+    return *this;
+  }
+  frame_writer& number(double d) {
+    separate();
+    // Boost.JSON's own number format, unchanged; a scalar needs no heap.
+    const json::value v(d);
+    json::serializer sr;
+    sr.reset(&v);
+    char buf[64];
+    while (!sr.done()) {
+      const auto part = sr.read(buf, sizeof buf);
+      out_.append(part.data(), part.size());
+    }
+    return *this;
+  }
+  // The first `limit` items as an array of strings.
+  frame_writer& strings(const std::vector<std::string>& items, std::size_t limit) {
+    open_array();
+    const std::size_t n = std::min(items.size(), limit);
+    for (std::size_t i = 0; i < n; ++i) string(items[i]);
+    return close_array();
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  frame_writer& open(char c) {
+    separate();
+    out_.push_back(c);
+    first_ = true;
+    return *this;
+  }
+  frame_writer& close(char c) {
+    out_.push_back(c);
+    first_ = false;
+    return *this;
+  }
+  // A comma before every value but the first of its container and those
+  // that follow a key.
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (!first_) {
+      out_.push_back(',');
+    }
+    first_ = false;
+  }
+  // True when one of the 8 bytes of w needs an escape: below 0x20, '"' or
+  // '\\' (the "has less" and "has zero byte" word tricks; exact as a yes or
+  // no for the whole word).
+  static bool needs_escape(std::uint64_t w) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t high = 0x8080808080808080ULL;
+    const std::uint64_t quote = w ^ (ones * '"');
+    const std::uint64_t backslash = w ^ (ones * '\\');
+    return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & high;
+  }
+
+  void append_escaped(std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out_.push_back('"');
+    std::size_t run = 0;  // start of the pending run of bytes that need no escape
+    std::size_t i = 0;
+    while (i < s.size()) {
+      // Skip 8 plain bytes at a time: reply texts rarely need an escape.
+      if (s.size() - i >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, sizeof w);
+        if (!needs_escape(w)) {
+          i += 8;
+          continue;
+        }
+      }
+      const auto c = static_cast<unsigned char>(s[i++]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s.data() + run, i - 1 - run);
+      run = i;
+      out_.push_back('\\');
+      switch (c) {
+        case '"':
+          out_.push_back('"');
+          break;
+        case '\\':
+          out_.push_back('\\');
+          break;
+        case '\b':
+          out_.push_back('b');
+          break;
+        case '\t':
+          out_.push_back('t');
+          break;
+        case '\n':
+          out_.push_back('n');
+          break;
+        case '\f':
+          out_.push_back('f');
+          break;
+        case '\r':
+          out_.push_back('r');
+          break;
+        default:
+          out_.append("u00");
+          out_.push_back(hex[c >> 4]);
+          out_.push_back(hex[c & 0xF]);
+      }
+    }
+    out_.append(s.data() + run, s.size() - run);
+    out_.push_back('"');
+  }
+
+  std::string out_;
+  bool first_ = true;       // nothing written yet in the current container (or at top level)
+  bool after_key_ = false;  // a key was just written: its value needs no comma
+};
+
 }  // namespace
 
 std::string welcome_frame(std::string_view session, const welcome_message& welcome) {
@@ -45,41 +189,48 @@ std::string welcome_frame(std::string_view session, const welcome_message& welco
 }
 
 std::string reply_frame(const reply& r, const reply_to& id, std::string_view brain_version, std::string_view session) {
-  scratch s;
-  json::object o(&s.mr);
-  o.reserve(12);
-  o.emplace("type", "reply");
-  o.emplace("reply_to", id_value(id, &s.mr));
-  o.emplace("text", sv(r.text));
-  o.emplace("intent", sv(r.intent));
-  json::array roles(&s.mr);
-  if (r.roles.has(role::tpm)) roles.emplace_back("tpm");
-  if (r.roles.has(role::pm)) roles.emplace_back("pm");
-  o.emplace("roles", std::move(roles));
-  double confidence = std::isnan(r.confidence) ? 0.0 : std::clamp(r.confidence, 0.0, 1.0);
-  o.emplace("confidence", confidence);
-  json::array sources(&s.mr);
-  sources.reserve(r.sources.size());
-  for (const auto& section : r.sources) {
-    json::object src(&s.mr);
-    src.emplace("section", sv(section));
-    sources.emplace_back(std::move(src));
-  }
-  o.emplace("sources", std::move(sources));
-  o.emplace("suggestions", string_array(r.suggestions, max_suggestions, &s.mr));
+  // One reply per answered message: this is on the hot path. Building a
+  // json::object and serialising it cost about 16k instructions per reply
+  // (some 13% of the advisor's user-space work per reply in the
+  // tests/bench/ load; see the README's Performance section), mostly copying
+  // the strings into the object and escaping them byte by byte. The
+  // frame_writer writes the same bytes directly: same key order, strings
+  // escaped exactly as Boost.JSON's serializer does, the number formatted
+  // by Boost.JSON. server_frame_test checks it byte for byte against the
+  // json::object route.
+  frame_writer w(512 + r.text.size());
+  w.open_object();
+  w.key("type").string("reply");
+  w.key("reply_to");
+  if (id)
+    w.string(*id);
+  else
+    w.null();
+  w.key("text").string(r.text);
+  w.key("intent").string(r.intent);
+  w.key("roles").open_array();
+  if (r.roles.has(role::tpm)) w.string("tpm");
+  if (r.roles.has(role::pm)) w.string("pm");
+  w.close_array();
+  const double confidence = std::isnan(r.confidence) ? 0.0 : std::clamp(r.confidence, 0.0, 1.0);
+  w.key("confidence").number(confidence);
+  w.key("sources").open_array();
+  for (const auto& section : r.sources) w.open_object().key("section").string(section).close_object();
+  w.close_array();
+  w.key("suggestions").strings(r.suggestions, max_suggestions);
   if (r.table) {
-    json::object table(&s.mr);
-    table.emplace("columns", string_array(r.table->columns, r.table->columns.size(), &s.mr));
-    json::array rows(&s.mr);
-    rows.reserve(r.table->rows.size());
-    for (const auto& row : r.table->rows) rows.emplace_back(string_array(row, row.size(), &s.mr));
-    table.emplace("rows", std::move(rows));
-    o.emplace("table", std::move(table));
+    w.key("table").open_object();
+    w.key("columns").strings(r.table->columns, r.table->columns.size());
+    w.key("rows").open_array();
+    for (const auto& row : r.table->rows) w.strings(row, row.size());
+    w.close_array();
+    w.close_object();
   }
-  if (!r.rule.empty()) o.emplace("rule", sv(r.rule));
-  o.emplace("version", sv(brain_version));
-  if (!session.empty()) o.emplace("session", sv(session));
-  return json::serialize(o);
+  if (!r.rule.empty()) w.key("rule").string(r.rule);
+  w.key("version").string(brain_version);
+  if (!session.empty()) w.key("session").string(session);
+  w.close_object();
+  return w.take();
 }
 
 std::string error_frame(const frame_error& e) {
