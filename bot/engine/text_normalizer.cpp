@@ -1,5 +1,7 @@
 #include "bot/engine/text_normalizer.hpp"
 
+#include <atomic>
+
 #include <algorithm>
 
 #include "bot/engine/stemmer.hpp"
@@ -92,6 +94,8 @@ std::string text_normalizer::canonical_word(std::string_view w) {
 }
 
 text_normalizer::text_normalizer(const lexicon& lex) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1, std::memory_order_relaxed);
   for (const auto& [k, v] : lex.expansions) {
     auto& out = expansions_[k];
     for (const auto& w : split_words(v)) out.push_back(canonical_word(w));
@@ -117,6 +121,27 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   for (const auto& [k, v] : expansions_) known.push_back(k);
   known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
   speller_ = spell_corrector(vocab, known, {});
+}
+
+void text_normalizer::append_cached(std::string word, std::vector<std::string>& out) const {
+  struct word_cache {
+    std::uint64_t owner = 0;
+    std::unordered_map<std::string, std::vector<std::string>> words;
+  };
+  constexpr std::size_t max_words = 8192;  // then start over: bounded memory per thread
+  thread_local word_cache cache;
+  if (cache.owner != id_) {
+    cache.words.clear();
+    cache.owner = id_;
+  }
+  if (auto it = cache.words.find(word); it != cache.words.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+    return;
+  }
+  const std::size_t first = out.size();
+  append_word(word, out);
+  if (cache.words.size() >= max_words) cache.words.clear();
+  cache.words.emplace(std::move(word), std::vector<std::string>(out.begin() + static_cast<long>(first), out.end()));
 }
 
 void text_normalizer::append_word(std::string word, std::vector<std::string>& out) const {
@@ -178,7 +203,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   }
   std::vector<std::string> words;
   words.reserve(raw.size() + 4);
-  for (auto& r : raw) append_word(std::move(r), words);
+  for (auto& r : raw) append_cached(std::move(r), words);
 
   normalized_text out;
   out.text.reserve(input.size() + 8);

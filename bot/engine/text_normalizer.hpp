@@ -9,6 +9,7 @@
 //
 // Thread safety: immutable after construction; normalize() from any thread.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,6 +56,11 @@ class text_normalizer {
 
  private:
   void append_word(std::string word, std::vector<std::string>& out) const;
+  // append_word through a per-thread cache of recent words (a word always
+  // normalises the same way for one normalizer).
+  void append_cached(std::string word, std::vector<std::string>& out) const;
+
+  std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
 
   std::unordered_map<std::string, std::vector<std::string>> expansions_;
   std::unordered_map<std::string, std::vector<std::string>> phrases_;
