@@ -13,8 +13,6 @@ foreach(input IN LISTS INPUTS)
   string(LENGTH "${hex}" hex_len)
   math(EXPR size "${hex_len} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
-  # Break the initializer into lines of 16 bytes.
-  string(REGEX REPLACE "(('[^']*',){16})" "\\1\n" bytes "${bytes}")
   string(APPEND decls "const char asset_${i}[] = {\n${bytes}'\\0'};\n")
   string(APPEND table "    {\"/${name}\", std::string_view(asset_${i}, ${size})},\n")
   math(EXPR i "${i} + 1")

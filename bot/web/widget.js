@@ -173,7 +173,7 @@
     '.typing i:nth-child(2){animation-delay:.2s}.typing i:nth-child(3){animation-delay:.4s}',
     '@keyframes blink{0%,80%,100%{opacity:.3;transform:translateY(0)}40%{opacity:1;transform:translateY(-3px)}}',
     'form{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;border-top:1px solid #e5e7eb;background:#fff}',
-    'textarea{flex:1;min-width:0;resize:none;font:inherit;color:#1b1f27;background:#fff;border:1px solid #9ca3af;',
+    'textarea{flex:1;min-width:0;resize:none;font:inherit;color:#1b1f27;background:#fff;border:1px solid #6b7280;',
     'border-radius:12px;padding:9px 12px;max-height:120px;line-height:1.4}',
     'textarea::placeholder{color:#6b7280}',
     'textarea:focus-visible{border-color:#1d4ed8;box-shadow:0 0 0 2px #1d4ed8}',
