@@ -147,7 +147,9 @@
     '.bot .bubble{background:#fff;color:#1b1f27;border:1px solid #e2e5ea;border-bottom-left-radius:4px}',
     '.note .bubble{background:#fff7ed;color:#7c2d12;border:1px solid #fed7aa;font-size:13.5px}',
     '.meta{margin-top:3px;font-size:12px;color:#4b5563}',
-    '.sources{margin:5px 0 0 4px;padding:0;list-style:none;font-size:12px;color:#4b5563}',
+    '.sources{margin:5px 0 0 4px;font-size:12px;color:#4b5563}',
+    '.sources ul,.sources li{display:inline;margin:0;padding:0;list-style:none}',
+    '.sources li+li::before{content:" \\00B7  "}',
     '.sources cite{font-style:normal;font-weight:600;color:#374151}',
     '.table-wrap{margin-top:8px;max-width:100%;overflow-x:auto;border:1px solid #e2e5ea;border-radius:10px;background:#fff}',
     '.row.has-table{max-width:100%;width:100%}',
@@ -279,9 +281,12 @@
           h('div', { class: 'bubble', text: item.text })]));
       }
       if (item.sources && item.sources.length) {
-        el.appendChild(h('ul', { class: 'sources', 'aria-label': 'Sources' }, item.sources.map(function (s) {
-          return h('li', {}, ['Source: ', h('cite', { text: String(s.section) })]);
-        })));
+        el.appendChild(h('div', { class: 'sources' }, [
+          h('span', { text: item.sources.length > 1 ? 'Sources: ' : 'Source: ' }),
+          h('ul', { 'aria-label': 'Sources' }, item.sources.map(function (s) {
+            return h('li', {}, [h('cite', { text: String(s.section) })]);
+          }))
+        ]));
       }
       if (item.sug && item.sug.length) {
         el.appendChild(h('div', { class: 'chips', role: 'group', 'aria-label': 'Suggested questions' },
@@ -396,7 +401,7 @@
     outbox.push(item);
     flush();
     connect();
-    if (!welcomed && retryTimer) setStatus('reconnecting', 'Offline: your message will be sent when reconnected');
+    if (!welcomed && retryTimer) setStatus('reconnecting', 'Offline: will send when reconnected');
     return true;
   }
 
@@ -513,7 +518,7 @@
     var d = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * Math.pow(2, attempts));
     var delay = Math.round(d / 2 + Math.random() * d / 2);
     attempts++;
-    setStatus('reconnecting', outbox.length ? 'Offline: your message will be sent when reconnected' : 'Offline: reconnecting…');
+    setStatus('reconnecting', outbox.length ? 'Offline: will send when reconnected' : 'Offline: reconnecting…');
     retryTimer = setTimeout(function () { retryTimer = 0; connect(); }, delay);
   }
 

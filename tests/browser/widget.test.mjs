@@ -93,8 +93,8 @@ test('the launcher opens the panel with the welcome; a question is answered with
   const answer = await ask(page, 'What are the responsibilities of a TPM?');
   assert.equal(await answer.getAttribute('data-intent'), 'responsibilities');
   assert.match(await answer.locator('.bubble').innerText(), /Technical Program Manager|TPM/);
-  const source = await answer.locator('.sources li').first().innerText();
-  assert.match(source, /^Source: \S/);
+  assert.match(await answer.locator('.sources').innerText(), /^Sources?: \S/);
+  assert.ok((await answer.locator('.sources cite').first().innerText()).length > 3, 'a section heading is cited');
   assert.equal(await userRows(page).last().locator('.bubble').innerText(), 'What are the responsibilities of a TPM?');
   assert.equal(await page.locator(`${W} .typing`).isVisible(), false);
   await screenshot(page, '02-answer');

@@ -91,6 +91,7 @@ TEST_CASE("GET / serves the demo page with a policy for its own scripts, styles 
   CHECK(header(r, "X-Content-Type-Options") == "nosniff");
   CHECK(!header(r, "ETag").empty());
   const auto csp = header(r, "Content-Security-Policy");
+  INFO("Content-Security-Policy: " << csp);
   CHECK(csp.find("script-src 'self'") != std::string::npos);
   CHECK(csp.find("connect-src 'self' ws://" + host + " wss://" + host) != std::string::npos);
   CHECK(csp.find("unsafe-inline") == std::string::npos);
