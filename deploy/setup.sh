@@ -37,7 +37,8 @@ install_deps() {
 }
 
 # The widget's browser tests: Debian's chromium, and playwright-core from npm
-# (tests/browser/package-lock.json). Node.js comes from Debian when missing.
+# (tests/browser/package-lock.json; it needs Node.js 20 or later, which the
+# machines have; Debian's nodejs is the fallback when node is missing).
 install_browser_test_deps() {
   install_deps chromium
   command -v npm >/dev/null 2>&1 || install_deps nodejs npm

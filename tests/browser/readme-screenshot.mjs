@@ -15,8 +15,10 @@ try {
   await page.locator('tpm-pm-advisor .launcher').click();
   await page.locator('tpm-pm-advisor .chip', { hasText: 'TPM vs PM?' }).click();
   await page.locator('tpm-pm-advisor table').waitFor();
-  // Show the question, the summary and the start of the table.
+  // Show the question, the summary and the start of the table, on a plain
+  // background (the demo text would be cut off at the picture's edge).
   await page.evaluate(() => {
+    document.querySelector('main').style.visibility = 'hidden';
     const root = document.querySelector('tpm-pm-advisor').shadowRoot;
     const scroller = root.querySelector('.scroller');
     scroller.scrollTop = root.querySelector('.row.user').offsetTop - 12;
