@@ -90,6 +90,13 @@ test('the launcher opens the panel with the welcome; a question is answered with
   assert.equal(await page.locator(`${W} .log`).getAttribute('role'), 'log');
   assert.equal(await page.locator(`${W} .log`).getAttribute('aria-live'), 'polite');
 
+  // What a screen reader is told: roles and names of the panel's parts.
+  const tree = await panel(page).ariaSnapshot();
+  for (const part of ['dialog "TPM vs PM advisor"', 'heading "TPM vs PM advisor"', 'button "Start a new conversation"',
+    'button "Close chat"', 'log "Conversation"', 'textbox "Your question"', 'button "Send"',
+    'group "Suggested questions"']) {
+    assert.ok(tree.includes(part), part + ' in\n' + tree);
+  }
   const answer = await ask(page, 'What are the responsibilities of a TPM?');
   assert.equal(await answer.getAttribute('data-intent'), 'responsibilities');
   assert.match(await answer.locator('.bubble').innerText(), /Technical Program Manager|TPM/);
@@ -297,6 +304,23 @@ test('on a 360 px wide phone the panel fits the screen and nothing overflows sid
   await screenshot(page, '10-phone');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('with reduced motion nothing animates', T, async () => {
+  const animations = async (reducedMotion) => {
+    const context = await browser.newContext({ reducedMotion });
+    const page = await context.newPage();
+    await page.goto(server.origin + '/');
+    await openWidget(page);
+    const names = await page.evaluate((sel) => {
+      const root = document.querySelector(sel).shadowRoot;
+      return [root.querySelector('.panel'), root.querySelector('.typing i')].map((el) => getComputedStyle(el).animationName);
+    }, W);
+    await context.close();
+    return names;
+  };
+  assert.deepEqual(await animations('no-preference'), ['rise', 'blink']);
+  assert.deepEqual(await animations('reduce'), ['none', 'none']);
 });
 
 test('reset starts a new conversation on the client and the server', T, async () => {
