@@ -6,12 +6,27 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (e) {
+  throw new Error('playwright-core is missing: run `npm ci` in tests/browser (deploy/setup.sh test does). ' + e.message);
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const artifacts = path.resolve(here, '..', 'artifacts');
 export const serverBin = process.env.ADVISOR_SERVER_BIN || path.resolve(here, '..', '..', 'build', 'advisor');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+// Servers still running when this process exits (a failed or killed test)
+// are killed by PID, so none outlives the test run.
+const live = new Set();
+process.on('exit', () => {
+  for (const proc of live) {
+    try { process.kill(proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+});
 
 // A running advisor server. start() resolves once the first stdout line (the
 // JSON "listening" event) gives the port; stop() ends it by PID.
@@ -27,6 +42,8 @@ export class AdvisorServer {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--threads', '1', ...this.extraArgs];
     const proc = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
+    live.add(proc);
+    proc.once('exit', () => live.delete(proc));
     proc.stderr.on('data', (d) => { this.stderr += d; });
     this.port = await new Promise((resolve, reject) => {
       let out = '';
