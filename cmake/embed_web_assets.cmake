@@ -1,20 +1,37 @@
 # Run as a script (cmake -P) at build time: writes OUTPUT, a C++ source that
 # holds every file of INPUTS (a ;-list of paths) as a byte array, for
-# bot/server/web_assets.hpp. Arrays, not string literals, so a large file
-# does not trip -Woverlength-strings.
+# bot/server/web_assets.hpp, plus a gzip (level 9) copy of each script and
+# style sheet. Arrays, not string literals, so a large file does not trip
+# -Woverlength-strings.
 #   cmake -DOUTPUT=web_assets_data.cpp "-DINPUTS=a.js;b.html" -P embed_web_assets.cmake
 cmake_minimum_required(VERSION 3.25)
 set(decls "")
 set(table "")
 set(i 0)
+# Appends to decls the array `var` holding the bytes of file; sets size.
+function(embed_bytes var file)
+  file(READ "${file}" hex HEX)
+  string(LENGTH "${hex}" hex_len)
+  math(EXPR n "${hex_len} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
+  set(decls "${decls}const char ${var}[] = {\n${bytes}'\\0'};\n" PARENT_SCOPE)
+  set(size ${n} PARENT_SCOPE)
+endfunction()
+
 foreach(input IN LISTS INPUTS)
   get_filename_component(name "${input}" NAME)
-  file(READ "${input}" hex HEX)
-  string(LENGTH "${hex}" hex_len)
-  math(EXPR size "${hex_len} / 2")
-  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
-  string(APPEND decls "const char asset_${i}[] = {\n${bytes}'\\0'};\n")
-  string(APPEND table "    {\"/${name}\", std::string_view(asset_${i}, ${size})},\n")
+  embed_bytes(asset_${i} "${input}")
+  set(gzip "std::string_view()")
+  if(name MATCHES "\\.(js|css)$")
+    set(gz "${OUTPUT}.${name}.gz")
+    file(ARCHIVE_CREATE OUTPUT "${gz}" PATHS "${input}" FORMAT raw COMPRESSION GZip COMPRESSION_LEVEL 9)
+    set(plain_size ${size})
+    embed_bytes(asset_${i}_gz "${gz}")
+    file(REMOVE "${gz}")
+    set(gzip "std::string_view(asset_${i}_gz, ${size})")
+    set(size ${plain_size})
+  endif()
+  string(APPEND table "    {\"/${name}\", std::string_view(asset_${i}, ${size}), ${gzip}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
 file(WRITE "${OUTPUT}.tmp"

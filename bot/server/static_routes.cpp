@@ -35,6 +35,8 @@ struct static_asset {
   std::string content_type;
   std::string_view cache_control;
   std::string etag;
+  std::string gzip_body;  // empty: no compressed variant
+  std::string gzip_etag;
   bool page = false;  // HTML: gets the page policy
 };
 
@@ -49,14 +51,32 @@ std::string_view content_type_of(std::string_view path) {
   return "application/octet-stream";
 }
 
-static_asset make_asset(std::string body, std::string_view path) {
+static_asset make_asset(std::string body, std::string_view path, std::string_view gzip = {}) {
   static_asset a;
   a.content_type = std::string(content_type_of(path));
   a.page = path.ends_with(".html");
   a.cache_control = a.page ? page_cache_control : asset_cache_control;
   a.etag = entity_tag(body);
   a.body = std::move(body);
+  if (!gzip.empty()) {
+    a.gzip_body = std::string(gzip);
+    a.gzip_etag = entity_tag(gzip);
+  }
   return a;
+}
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
 }
 
 std::string replace_first(std::string s, std::string_view from, std::string_view to) {
@@ -78,11 +98,15 @@ bool has_query_param(std::string_view query, std::string_view key, std::string_v
 }
 
 route_response serve(const static_asset& a, const route_request& r, const std::vector<std::string>& origins) {
-  const bool hit = if_none_match_hits(r.message[http::field::if_none_match], a.etag);
+  const bool gzip = !a.gzip_body.empty() && accepts_gzip(r.message[http::field::accept_encoding]);
+  const std::string& etag = gzip ? a.gzip_etag : a.etag;
+  const bool hit = if_none_match_hits(r.message[http::field::if_none_match], etag);
   route_response res{hit ? http::status::not_modified : http::status::ok, 11};
   res.set(http::field::content_type, a.content_type);
   res.set(http::field::cache_control, a.cache_control);
-  res.set(http::field::etag, a.etag);
+  res.set(http::field::etag, etag);
+  if (!a.gzip_body.empty()) res.set(http::field::vary, "Accept-Encoding");
+  if (gzip) res.set(http::field::content_encoding, "gzip");
   res.set("X-Content-Type-Options", "nosniff");
   if (a.page) {
     res.set("Content-Security-Policy", page_security_policy(r.message[http::field::host], origins));
@@ -94,7 +118,7 @@ route_response serve(const static_asset& a, const route_request& r, const std::v
     res.set("Cross-Origin-Resource-Policy", "cross-origin");
   }
   if (!hit) {
-    res.body() = a.body;
+    res.body() = gzip ? a.gzip_body : a.body;
     res.prepare_payload();
   }
   return res;
@@ -141,6 +165,32 @@ bool if_none_match_hits(std::string_view header, std::string_view etag) {
   return false;
 }
 
+bool accepts_gzip(std::string_view header) {
+  // An explicit gzip (or x-gzip) entry decides; else "*" does; else no.
+  int explicit_gzip = -1, star = -1;
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    const std::string_view item = header.substr(0, comma);
+    const auto semi = item.find(';');
+    const std::string_view coding = trim_ows(item.substr(0, semi));
+    bool accepted = true;  // q=0 (q=0.0, q=0.000) refuses the coding
+    if (semi != std::string_view::npos) {
+      const std::string_view param = trim_ows(item.substr(semi + 1));
+      if (param.size() >= 3 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        accepted = param.substr(2).find_first_not_of("0.") != std::string_view::npos;
+      }
+    }
+    if (iequals_ascii(coding, "gzip") || iequals_ascii(coding, "x-gzip")) {
+      explicit_gzip = std::max(explicit_gzip, accepted ? 1 : 0);
+    } else if (coding == "*") {
+      star = accepted ? 1 : 0;
+    }
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return explicit_gzip >= 0 ? explicit_gzip == 1 : star == 1;
+}
+
 std::string page_security_policy(std::string_view host, const std::vector<std::string>& allowed_origins) {
   // Built with append(): GCC 12 reports a false -Wrestrict on chains of
   // operator+ with temporaries.
@@ -173,7 +223,7 @@ void add_static_routes(server_context& ctx) {
       });
       continue;
     }
-    auto asset = std::make_shared<const static_asset>(make_asset(std::string(file.bytes), file.path));
+    auto asset = std::make_shared<const static_asset>(make_asset(std::string(file.bytes), file.path, file.gzip));
     ctx.routes.add(http::verb::get, std::string(file.path),
                    [asset, &origins](const route_request& r) { return serve(*asset, r, origins); });
   }

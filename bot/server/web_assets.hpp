@@ -10,10 +10,12 @@
 
 namespace advisor::server {
 
-// One embedded file: its URL path ("/widget.js") and its bytes.
+// One embedded file: its URL path ("/widget.js"), its bytes and, for
+// scripts and style sheets, the same bytes gzip-compressed (else empty).
 struct embedded_file {
   std::string_view path;
   std::string_view bytes;
+  std::string_view gzip;
 };
 
 // Every file of bot/web/ at build time, in no particular order.

@@ -371,6 +371,7 @@
 
   // ---- conversation ---------------------------------------------------------
   var ws = null, welcomed = false, attempts = 0, retryTimer = 0, pingTimer = 0, awaitingPong = false;
+  var resets = new Set();   // ids of reset frames sent
   var outbox = [];          // user items waiting to be sent, in order
   var inflight = new Map(); // id -> user item sent and not yet answered
   var seq = 0;
@@ -456,6 +457,8 @@
       setStatus('online', 'Online');
       save();
       flush();
+    } else if ((m.type === 'reply' || m.type === 'reset_ok') && resets.has(m.reply_to)) {
+      resets.delete(m.reply_to); // a reset's answer: the fresh welcome is already shown
     } else if (m.type === 'reply' || m.type === 'error') {
       var asked = inflight.get(m.reply_to);
       if (asked) {
@@ -535,7 +538,11 @@
     updateTyping();
     state.items = [];
     state.unread = 0;
-    if (ws && welcomed) ws.send(JSON.stringify({ type: 'reset', id: newId() }));
+    if (ws && welcomed) {
+      var id = newId();
+      resets.add(id);
+      ws.send(JSON.stringify({ type: 'reset', id: id }));
+    }
     else state.session = null; // the next connection starts a fresh conversation
     redrawAll();
     append(welcomeItem());

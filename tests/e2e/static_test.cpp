@@ -68,6 +68,31 @@ TEST_CASE("a matching If-None-Match gets 304 with no body, a stale one the full 
   CHECK(stale.response.body() == first.response.body());
 }
 
+TEST_CASE("a client that accepts gzip gets the widget compressed, with its own ETag", "[e2e]") {
+  server_process server;
+  const auto plain = http_get(server.port(), "/widget.js");
+  const auto gz = get_with(server.port(), "/widget.js", http::field::accept_encoding, "gzip, deflate, br");
+  REQUIRE(!gz.ec);
+  REQUIRE(gz.response.result_int() == 200);
+  CHECK(header(gz, "Content-Encoding") == "gzip");
+  CHECK(header(gz, "Vary") == "Accept-Encoding");
+  CHECK(header(plain, "Vary") == "Accept-Encoding");
+  CHECK(header(plain, "Content-Encoding").empty());
+  CHECK(header(gz, "Content-Type") == "text/javascript; charset=utf-8");
+  REQUIRE(gz.response.body().size() > 2);
+  CHECK(static_cast<unsigned char>(gz.response.body()[0]) == 0x1f);
+  CHECK(static_cast<unsigned char>(gz.response.body()[1]) == 0x8b);
+  CHECK(gz.response.body().size() * 2 < plain.response.body().size());
+  CHECK(header(gz, "ETag") != header(plain, "ETag"));
+
+  http::request<http::string_body> req(http::verb::get, "/widget.js", 11);
+  req.set(http::field::accept_encoding, "gzip");
+  req.set(http::field::if_none_match, header(gz, "ETag"));
+  CHECK(http_send(server.port(), std::move(req)).response.result_int() == 304);
+  const auto refused = get_with(server.port(), "/widget.js", http::field::accept_encoding, "gzip;q=0");
+  CHECK(refused.response.body() == plain.response.body());
+}
+
 TEST_CASE("HEAD /widget.js has the GET headers and no body", "[e2e]") {
   server_process server;
   const auto get = http_get(server.port(), "/widget.js");

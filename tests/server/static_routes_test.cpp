@@ -36,6 +36,20 @@ TEST_CASE("the binary embeds bot/web/ byte for byte", "[server]") {
   }
 }
 
+TEST_CASE("scripts and style sheets are embedded gzip-compressed too, the page is not", "[server]") {
+  for (const auto& f : embedded_web_files()) {
+    INFO(f.path);
+    if (f.path.ends_with(".html")) {
+      CHECK(f.gzip.empty());
+      continue;
+    }
+    REQUIRE(f.gzip.size() > 18);
+    CHECK(static_cast<unsigned char>(f.gzip[0]) == 0x1f);  // the gzip magic number
+    CHECK(static_cast<unsigned char>(f.gzip[1]) == 0x8b);
+    CHECK(f.gzip.size() < f.bytes.size());
+  }
+}
+
 TEST_CASE("the demo page carries the markers its full-page variant is made from", "[server]") {
   const std::string page = embedded("/index.html");
   CHECK(page.find("data-mode=\"launcher\"") != std::string::npos);
@@ -88,4 +102,19 @@ TEST_CASE("page_security_policy lets the allowed origins frame the page", "[serv
             .ends_with("frame-ancestors 'self' https://a.example https://b.example:8443"));
   CHECK(page_security_policy("h", {"*"}).ends_with("frame-ancestors *"));
   CHECK(page_security_policy("h", {"https://x; script-src *"}).ends_with("frame-ancestors 'self'"));
+}
+
+TEST_CASE("accepts_gzip honours codings, q=0 and the wildcard", "[server]") {
+  CHECK(accepts_gzip("gzip"));
+  CHECK(accepts_gzip("gzip, deflate, br"));
+  CHECK(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+  CHECK(accepts_gzip("x-gzip"));
+  CHECK(accepts_gzip("*"));
+  CHECK_FALSE(accepts_gzip(""));
+  CHECK_FALSE(accepts_gzip("identity"));
+  CHECK_FALSE(accepts_gzip("br, deflate"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("gzip; q=0.000"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0, *"));
+  CHECK_FALSE(accepts_gzip("*;q=0"));
 }
