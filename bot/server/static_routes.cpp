@@ -116,6 +116,8 @@ route_response serve(const static_asset& a, const route_request& r, const std::v
     // Any site may embed the widget's script, even one that isolates itself
     // with Cross-Origin-Embedder-Policy.
     res.set("Cross-Origin-Resource-Policy", "cross-origin");
+    // ... and load it with crossorigin="anonymous" and an integrity hash.
+    res.set(http::field::access_control_allow_origin, "*");
   }
   if (!hit) {
     res.body() = gzip ? a.gzip_body : a.body;

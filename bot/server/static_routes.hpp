@@ -1,6 +1,7 @@
 #pragma once
 // Static routes serve the web widget from memory (bot/server/web_assets.hpp):
-//   GET /widget.js     the embeddable widget (any site may load it)
+//   GET /widget.js     the embeddable widget (any site may load it, also with
+//                      crossorigin and integrity: Access-Control-Allow-Origin *)
 //   GET /demo.css      the demo page's styles
 //   GET /              the demo page; /?embed=full shows only the chat, full page
 // Scripts and style sheets go gzip-compressed to clients that accept it

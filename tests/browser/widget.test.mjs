@@ -3,6 +3,7 @@
 // ephemeral loopback port. Run: node --test widget.test.mjs (ctest runs it
 // with ADVISOR_SERVER_BIN set). Screenshots go to tests/artifacts/.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { AdvisorServer, launchBrowser, screenshot } from './harness.mjs';
@@ -357,17 +358,19 @@ test('full-page mode shows only the chat, filling the screen', T, async () => {
   await context.close();
 });
 
-test('embedded on another origin with hostile styles: data attributes work, styles stay isolated', T, async () => {
+test('embedded on another origin with integrity and hostile styles: data attributes work, styles stay isolated', T, async () => {
   // A host page on its own origin, whose style sheet tries to restyle
   // everything; the advisor allows exactly that origin to connect.
   const hostile = '* { color: red !important; font-family: serif !important; font-size: 30px !important; }' +
     ' button { display: none !important; } tpm-pm-advisor { display: none !important; }' +
     ' div, section { background: yellow !important; }';
   let widgetSrc = '';
+  let integrity = ''; // subresource integrity: the browser runs only these exact bytes
   const site = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html><head><style>${hostile}</style></head><body><p>Host page</p>` +
-      `<script src="${widgetSrc}/widget.js" data-server="${widgetSrc.replace('http', 'ws')}/ws"` +
+      `<script src="${widgetSrc}/widget.js" integrity="${integrity}" crossorigin="anonymous"` +
+      ` data-server="${widgetSrc.replace('http', 'ws')}/ws"` +
       ' data-title="Career helper" data-greeting="Hello from the host page!" data-position="left"' +
       ' data-open="true" data-storage="session" defer></script></body></html>');
   });
@@ -376,6 +379,8 @@ test('embedded on another origin with hostile styles: data attributes work, styl
   const own = new AdvisorServer(['--allowed-origins', siteOrigin]);
   await own.start();
   widgetSrc = own.origin;
+  const script = Buffer.from(await (await fetch(own.origin + '/widget.js')).arrayBuffer());
+  integrity = 'sha384-' + createHash('sha384').update(script).digest('base64');
   try {
     const { context, page, problems } = await openPage(siteOrigin + '/', { allowed: [own.origin] });
     await panel(page).waitFor({ state: 'visible' }); // data-open

@@ -41,6 +41,7 @@ TEST_CASE("GET /widget.js serves the widget as JavaScript with caching and secur
   CHECK(header(r, "X-Content-Type-Options") == "nosniff");
   CHECK(header(r, "Content-Security-Policy").starts_with("default-src 'none'"));
   CHECK(header(r, "Cross-Origin-Resource-Policy") == "cross-origin");
+  CHECK(header(r, "Access-Control-Allow-Origin") == "*");
   const auto etag = header(r, "ETag");
   REQUIRE(etag.size() > 2);
   CHECK(etag.front() == '"');
@@ -123,6 +124,8 @@ TEST_CASE("GET / serves the demo page with a policy for its own scripts, styles 
   CHECK(csp.find("frame-ancestors 'self'") != std::string::npos);
   CHECK(r.response.body().find("<script src=\"/widget.js\"") != std::string::npos);
   CHECK(r.response.body().find("data-mode=\"launcher\"") != std::string::npos);
+
+  CHECK(header(r, "Access-Control-Allow-Origin").empty());
 
   const auto css = http_get(server.port(), "/demo.css");
   CHECK(css.response.result_int() == 200);
