@@ -525,6 +525,23 @@
     retryTimer = setTimeout(function () { retryTimer = 0; connect(); }, delay);
   }
 
+  // Another tab of this site changed the shared conversation (local storage
+  // only): show it here too, unless this tab is itself waiting for replies.
+  window.addEventListener('storage', function (e) {
+    if (e.key !== STORE_KEY || !e.newValue || e.storageArea !== storage()) return;
+    if (outbox.length || inflight.size) return;
+    var other;
+    try { other = JSON.parse(e.newValue); } catch (x) { return; }
+    if (!other || !Array.isArray(other.items)) return;
+    state.items = other.items;
+    state.welcome = other.welcome || state.welcome;
+    redrawAll();
+    if (other.session && other.session !== state.session) {
+      state.session = other.session;
+      if (ws) ws.close(); // reconnects to the other tab's server-side context
+    }
+  });
+
   window.addEventListener('online', function () {
     if (!retryTimer) return;
     clearTimeout(retryTimer);

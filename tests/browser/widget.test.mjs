@@ -253,6 +253,27 @@ test('a reload keeps the transcript and the server-side context', T, async () =>
   await context.close();
 });
 
+test('two tabs of one site share the conversation', T, async () => {
+  const context = await browser.newContext();
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await a.goto(server.origin + '/');
+  await b.goto(server.origin + '/');
+  await openWidget(a);
+  await ask(a, 'What are the responsibilities of a TPM?');
+  // Tab b, never reloaded, shows what was said in tab a ...
+  await waitBotCount(b, 2);
+  assert.equal(await userRows(b).last().locator('.bubble').innerText(), 'What are the responsibilities of a TPM?');
+  // ... and continues the same server-side conversation.
+  await launcher(b).click();
+  await b.locator(`${W} .status.online`).waitFor();
+  const follow = await ask(b, 'what about PMs?');
+  assert.equal(await follow.getAttribute('data-intent'), 'responsibilities');
+  assert.match(await follow.locator('.bubble').innerText(), /Product Manager/);
+  await waitBotCount(a, 3);
+  await context.close();
+});
+
 test('everything works from the keyboard, with visible focus', T, async () => {
   const { context, page, problems } = await openPage(server.origin + '/');
   const focusedClass = () => page.evaluate((sel) => {
