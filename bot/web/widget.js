@@ -52,9 +52,22 @@
     try { return cfg.storage === 'session' ? window.sessionStorage : window.localStorage; } catch (e) { return null; }
   }
   var state = { session: null, items: [], open: false, unread: 0, welcome: null };
+  // Keeps the stored transcript entries this version can render (storage is
+  // shared with the host page and with other versions of the widget).
+  function validItems(items) {
+    return (Array.isArray(items) ? items : []).filter(function (it) {
+      return it && typeof it.text === 'string' && /^(user|bot|note)$/.test(it.k) &&
+        (it.sug === undefined || Array.isArray(it.sug)) && (it.sources === undefined || Array.isArray(it.sources));
+    });
+  }
   try {
     var saved = JSON.parse((storage() && storage().getItem(STORE_KEY)) || 'null');
-    if (saved && Array.isArray(saved.items)) state = Object.assign(state, saved);
+    if (saved && Array.isArray(saved.items)) {
+      state = Object.assign(state, saved);
+      state.items = validItems(saved.items);
+      if (typeof state.session !== 'string') state.session = null;
+      state.unread = Number(state.unread) || 0;
+    }
   } catch (e) { /* unreadable storage: start fresh */ }
   function save() {
     try {
@@ -380,8 +393,9 @@
 
   function welcomeItem() {
     var w = state.welcome || {};
-    return { k: 'bot', text: cfg.greeting || w.text || 'Hi! Ask me how a Technical Program Manager and a Product Manager differ.',
-      sug: w.suggestions || [] };
+    return { k: 'bot', text: cfg.greeting || String(w.text || '') ||
+      'Hi! Ask me how a Technical Program Manager and a Product Manager differ.',
+      sug: Array.isArray(w.suggestions) ? w.suggestions.map(String) : [] };
   }
 
   function retireChips() {
@@ -533,10 +547,10 @@
     var other;
     try { other = JSON.parse(e.newValue); } catch (x) { return; }
     if (!other || !Array.isArray(other.items)) return;
-    state.items = other.items;
+    state.items = validItems(other.items);
     state.welcome = other.welcome || state.welcome;
     redrawAll();
-    if (other.session && other.session !== state.session) {
+    if (typeof other.session === 'string' && other.session !== state.session) {
       state.session = other.session;
       if (ws) ws.close(); // reconnects to the other tab's server-side context
     }
