@@ -36,6 +36,15 @@ install_deps() {
   fi
 }
 
+# The widget's browser tests: Debian's chromium, and playwright-core from npm
+# (tests/browser/package-lock.json; it needs Node.js 20 or later, which the
+# machines have; Debian's nodejs is the fallback when node is missing).
+install_browser_test_deps() {
+  install_deps chromium
+  command -v npm >/dev/null 2>&1 || install_deps nodejs npm
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 build() {
   local extra=()
   [ "${CI:-}" = "true" ] && extra+=(-DADVISOR_WERROR=ON)
@@ -63,6 +72,7 @@ case "${1:-}" in
     ;;
   test)
     install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
+    install_browser_test_deps
     build
     "$build_dir/advisor" --check --rules rules --knowledge knowledge
     (cd "$build_dir" && ctest --output-on-failure -j "$jobs")

@@ -7,6 +7,7 @@
 #include "bot/server/chat_turn.hpp"
 #include "bot/server/http_response.hpp"
 #include "bot/server/session_id.hpp"
+#include "bot/server/static_routes.hpp"
 
 namespace advisor::server {
 namespace {
@@ -109,6 +110,8 @@ void add_builtin_routes(server_context& ctx) {
     res.set(http::field::upgrade, "websocket");
     return res;
   });
+
+  add_static_routes(ctx);
 }
 
 }  // namespace advisor::server

@@ -5,8 +5,8 @@
 //   GET  /metrics      Prometheus text format
 //   POST /api/v1/chat  {"text":...,"session":...} -> the reply object plus "session"
 //   GET  /ws           without Upgrade headers: 426 (upgrades never reach the router)
-// Static assets (/, /widget.js) and /hooks/<channel> register themselves on
-// the same router in later features.
+//   GET  /, /widget.js the demo page and the web widget (static_routes.hpp)
+// /hooks/<channel> registers itself on the same router in a later feature.
 
 #include <string_view>
 

@@ -223,7 +223,9 @@ const std::vector<option_spec>& specs() {
       {"permessage-deflate", "", "offer WebSocket permessage-deflate compression", true,
        switch_field(&o::permessage_deflate),
        [](const o& opt) { return std::string(opt.permessage_deflate ? "on" : "off"); }},
-      {"allowed-origins", "LIST", "comma-separated Origin values allowed to open WebSockets (others: 403)", true,
+      {"allowed-origins", "LIST",
+       "comma-separated Origins of pages embedding the widget: they may open WebSockets (others: 403) and frame /",
+       true,
        [](o& opt, std::string_view v, std::string&) {
          opt.allowed_origins.clear();
          while (!v.empty()) {

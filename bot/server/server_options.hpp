@@ -41,7 +41,7 @@ struct server_options {
   double abuse_factor = 10;                      // frames at abuse_factor x msg_rate ...
   std::chrono::milliseconds abuse_window = 10s;  // ... for this long close the connection with 1008
   bool permessage_deflate = false;               // offer WebSocket compression (costs memory per connection)
-  std::vector<std::string> allowed_origins;      // Origin values allowed to upgrade; empty: all
+  std::vector<std::string> allowed_origins;      // Origins allowed to upgrade (pages embedding the widget); empty: all
 
   // --- HTTP limits ---
   std::size_t max_body_bytes = 64 * 1024;   // request body (inclusive); over: 413 payload_too_large

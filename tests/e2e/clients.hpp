@@ -191,7 +191,7 @@ inline http_result http_send(unsigned short port, http::request<http::string_bod
   });
   run_until(ioc, done);
   if (out.ec) return out;
-  req.set(http::field::host, "127.0.0.1");
+  if (req[http::field::host].empty()) req.set(http::field::host, "127.0.0.1");
   req.prepare_payload();
   done = false;
   http::async_write(stream, req, [&](error_code ec, std::size_t) {
