@@ -14,11 +14,16 @@
 // return once no connection is left or after options.shutdown_timeout,
 // whichever comes first. A second signal stops at once.
 //
+// SIGHUP calls the handler given to on_reload() (on the server's strand: it
+// must return quickly, e.g. hand the work to a rules_reloader); without one
+// SIGHUP is logged and ignored.
+//
 // Thread safety: stop() may be called from any thread; the rest from the
 // owning thread. Register extra routes on context().routes before run().
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "bot/engine/brain.hpp"
@@ -51,6 +56,8 @@ class server {
   void run();
   // Starts the graceful shutdown.
   void stop();
+  // Sets what SIGHUP does; call before run().
+  void on_reload(std::function<void()> handler) { on_reload_ = std::move(handler); }
 
  private:
   void wait_for_signal();
@@ -68,6 +75,7 @@ class server {
   std::chrono::steady_clock::time_point drain_deadline_;
   unsigned housekeeping_ticks_ = 0;
   bool stopping_ = false;  // on strand_
+  std::function<void()> on_reload_;
 };
 
 }  // namespace advisor::server

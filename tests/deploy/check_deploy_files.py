@@ -53,7 +53,7 @@ check("ADVISOR_PORT" in known_env, "advisor --help names no ADVISOR_PORT")
 SECRET_ENV = {"ADVISOR_ADMIN_TOKEN", "ADVISOR_SLACK_SIGNING_SECRET", "ADVISOR_SLACK_BOT_TOKEN",
               "ADVISOR_MATTERMOST_TOKEN", "ADVISOR_TEAMS_SECRETS", "ADVISOR_DISCORD_PUBLIC_KEY"}
 default_idle = 60  # --idle-timeout default (server_options.hpp)
-m = re.search(r"--idle-timeout DURATION.*?\(default: ([^)]*)\)", help_text)
+m = re.search(r"--idle-timeout DURATION.*?\[default: ([^;\]]*)", help_text)
 if m and seconds(m.group(1)) is not None:
     default_idle = seconds(m.group(1))
 
@@ -81,7 +81,7 @@ if len(stages) >= 2:
     check(runtime_pkgs, "Dockerfile: the runtime stage installs its libraries")
     check(not [p for p in runtime_pkgs if p.endswith("-dev") or p in ("g++", "cmake", "gcc")],
           "Dockerfile: the runtime stage must not install -dev packages or compilers")
-    for lib in ("libboost-json1.81.0", "libboost-url1.81.0", "libre2-9", "libssl3"):
+    for lib in ("libboost-json1.81.0", "libboost-url1.81.0", "libre2-9", "libssl3", "libhiredis0.14"):
         check(lib in runtime_pkgs, f"Dockerfile: the runtime stage lacks {lib}")
     if shutil.which("apt-cache"):
         for p in runtime_pkgs:

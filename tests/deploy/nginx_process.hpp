@@ -113,11 +113,11 @@ class nginx_process {
 
     cert_ = dir_ / "cert.pem";
     const auto key = dir_ / "key.pem";
-    const int rc = run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                                "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext",
-                                "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key.string(), "-out",
-                                cert_.string()},
-                               dir_ / "openssl.log");
+    const int rc =
+        run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                     "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                     "-keyout", key.string(), "-out", cert_.string()},
+                    dir_ / "openssl.log");
     if (rc != 0) fail("openssl could not make the test certificate: " + read_text(dir_ / "openssl.log"));
 
     http_port_ = free_loopback_port();

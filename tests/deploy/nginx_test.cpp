@@ -18,8 +18,7 @@ struct front {
   server_process advisor;
   nginx_process nginx;
 
-  explicit front(const std::vector<std::string>& advisor_args = {})
-      : advisor(advisor_args), nginx(advisor.port()) {}
+  explicit front(const std::vector<std::string>& advisor_args = {}) : advisor(advisor_args), nginx(advisor.port()) {}
 
   const std::filesystem::path& ca() const { return nginx.cert_file(); }
 };

@@ -82,8 +82,8 @@ inline http_result https_send(unsigned short port, const std::filesystem::path& 
 }
 
 // POST target with a JSON body (plus extra headers) over HTTPS.
-inline http_result https_post_json(unsigned short port, const std::filesystem::path& ca_file,
-                                   const std::string& target, std::string body,
+inline http_result https_post_json(unsigned short port, const std::filesystem::path& ca_file, const std::string& target,
+                                   std::string body,
                                    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   http::request<http::string_body> req(http::verb::post, target, 11);
   req.set(http::field::content_type, "application/json");
