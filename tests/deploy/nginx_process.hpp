@@ -13,6 +13,7 @@
 //
 // Throws std::runtime_error (with nginx's error log) when nginx cannot start.
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>

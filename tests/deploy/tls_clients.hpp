@@ -157,9 +157,47 @@ class wss_client {
     return v.as_object();
   }
 
+  // Stays idle for `idle` with a read pending (so the client answers the
+  // server's pings), then sends frame and returns the next message as
+  // read_json() does. Empty when anything arrived or failed while idle.
+  boost::json::object idle_then_ask(std::chrono::milliseconds idle, std::string_view frame) {
+    beast::flat_buffer buffer;
+    bool read_done = false;
+    ws_.async_read(buffer, [&](error_code ec, std::size_t) {
+      last_error_ = ec;
+      read_done = true;
+    });
+    ioc_.restart();
+    ioc_.run_for(idle);
+    if (read_done) return {};
+    bool write_done = false;
+    ws_.text(true);
+    ws_.async_write(net::buffer(frame.data(), frame.size()), [&](error_code ec, std::size_t) {
+      if (ec) last_error_ = ec;
+      write_done = true;
+    });
+    net::steady_timer timer(ioc_);
+    timer.expires_after(io_timeout);
+    timer.async_wait([this](error_code ec) {
+      if (!ec) beast::get_lowest_layer(ws_).cancel();
+    });
+    ioc_.restart();
+    while (!(read_done && write_done) && ioc_.run_one() > 0) {
+    }
+    timer.cancel();
+    if (last_error_) return {};
+    error_code ec;
+    auto v = boost::json::parse(beast::buffers_to_string(buffer.data()), ec);
+    if (ec || !v.is_object()) return {};
+    return v.as_object();
+  }
+
   error_code last_error() const { return last_error_; }
 
-  // Sends a normal close and waits for the server's close frame.
+  // Sends a normal close and waits for the server's close frame
+  // (close_code() then tells its code). The error is the whole teardown's:
+  // after the close frames, proxies often drop TCP without a TLS
+  // close_notify, which shows here as stream_truncated or ENOTCONN.
   error_code close() {
     bool done = false;
     error_code result;
@@ -176,6 +214,9 @@ class wss_client {
     timer.cancel();
     return result;
   }
+
+  // The code of the close frame the server sent (0 when none yet).
+  std::uint16_t close_code() const { return static_cast<std::uint16_t>(ws_.reason().code); }
 
  private:
   net::io_context ioc_;

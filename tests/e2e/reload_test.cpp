@@ -152,13 +152,15 @@ TEST_CASE("reload: a broken rules file is refused while the old rules keep answe
 
     // SIGHUP with the same broken file: refused too, logged, still serving.
     REQUIRE(::kill(server.pid(), SIGHUP) == 0);
-    REQUIRE(server.wait_for_output("\"reload_refused\"", std::chrono::seconds(10)));
+    REQUIRE(wait_for_reload_outcome(server, 1) == 2);
+    REQUIRE(count_of(server.output(), "\"reload_refused\"") == 2);
     REQUIRE(ask_version(ws, "a3") == v1);
 
     // Fixed (and changed) rules: SIGHUP swaps them in for the open chat.
     data_copy::write(data.rule_file(), good + "\n");
     REQUIRE(::kill(server.pid(), SIGHUP) == 0);
-    REQUIRE(server.wait_for_output("\"reloaded\"", std::chrono::seconds(10)));
+    REQUIRE(wait_for_reload_outcome(server, 2) == 3);
+    REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
     const auto v2 = ask_version(ws, "a4");
     REQUIRE(v2 != v1);
     REQUIRE(v2.size() == 12);
@@ -179,6 +181,24 @@ TEST_CASE("reload: a broken rules file is refused while the old rules keep answe
     REQUIRE(p.find("zz-strict.jsonl") != std::string::npos);
     REQUIRE(p.find("want salary") != std::string::npos);
     REQUIRE(ask_version(ws, "c1") == v1);
+  }
+
+  SECTION("moving an intent is refused: open conversations refer to intents by position") {
+    std::string text = data_copy::read(data.rule_file());
+    const auto a = text.find(R"(    {"name": "role_definition")");
+    const auto b = text.find(R"(    {"name": "primary_focus")");
+    const auto c = text.find(R"(    {"name": "responsibilities")");
+    REQUIRE(a != std::string::npos);
+    REQUIRE(b > a);
+    REQUIRE(c > b);
+    text = text.substr(0, a) + text.substr(b, c - b) + text.substr(a, b - a) + text.substr(c);
+    data_copy::write(data.rule_file(), text);
+    const auto r = reload_request(server.port(), token);
+    INFO(r.response.body());
+    REQUIRE(r.response.result_int() == 422);
+    const std::string body = r.response.body();
+    REQUIRE(body.find("intent 'role_definition' moved from position 1 to 2") != std::string::npos);
+    REQUIRE(ask_version(ws, "m1") == v1);
   }
 
   SECTION("a good reload through the admin route answers 200 with both versions") {
@@ -275,7 +295,6 @@ TEST_CASE("reload under load loses no message and drops no connection", "[e2e][r
   stop = true;
   data_copy::write(data.rule_file(), good);
   for (auto& t : threads) t.join();
-  for (int c = 0; c < clients; ++c) INFO("client " << c << ": " << why[c]);
   std::string reasons;
   for (const auto& w : why) reasons += w + "\n";
   INFO(reasons);
