@@ -21,8 +21,9 @@
 
 namespace advisor::test {
 
-// Sends one inline command to 127.0.0.1:port and returns the first reply
-// line (e.g. ":1"), or "" on any failure. Bounded by a 2 s socket timeout.
+// Sends one inline command to 127.0.0.1:port and returns the reply's first
+// line (e.g. ":1", "+PONG", "$-1" for nil) or a bulk string's text, or ""
+// on any failure. Bounded by a 2 s socket timeout.
 inline std::string redis_command(unsigned short port, const std::string& command) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return {};
@@ -37,9 +38,16 @@ inline std::string redis_command(unsigned short port, const std::string& command
   if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
     const std::string out = command + "\r\n";
     if (::send(fd, out.data(), out.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(out.size())) {
-      char c;
-      while (::recv(fd, &c, 1, 0) == 1 && c != '\n') line.push_back(c);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
+      auto read_line = [fd] {
+        std::string l;
+        char c;
+        while (::recv(fd, &c, 1, 0) == 1 && c != '\n') l.push_back(c);
+        if (!l.empty() && l.back() == '\r') l.pop_back();
+        return l;
+      };
+      line = read_line();
+      // A bulk string ("$<len>" then the bytes): return the bytes.
+      if (line.size() > 1 && line[0] == '$' && line != "$-1") line = read_line();
     }
   }
   ::close(fd);

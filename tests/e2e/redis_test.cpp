@@ -12,8 +12,21 @@ namespace json = boost::json;
 
 namespace {
 
-// Waits (bounded) until Redis holds the session: saves are written behind
-// the reply, by the store's writer thread.
+// Waits (bounded) until Redis holds the session with a topic (a
+// conversation's text form "v1:<intent>:<roles>:<turns>" with an intent other
+// than -1): saves are written behind the reply, by the store's writer thread,
+// and the session was first saved without a topic when it opened.
+bool wait_for_topic(const redis_process& redis, const std::string& session) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto value = redis_command(redis.port(), "GET advisor:session:" + session);
+    if (value.rfind("v1:", 0) == 0 && value.rfind("v1:-1:", 0) != 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+// Waits (bounded) until Redis holds the session at all.
 bool wait_for_key(const redis_process& redis, const std::string& session) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -72,7 +85,7 @@ TEST_CASE("redis: a conversation begun on one replica continues on another", "[e
       REQUIRE(roles_of(r) == "pm ");
       ws.close();
     }
-    REQUIRE(wait_for_key(redis, session));
+    REQUIRE(wait_for_topic(redis, session));
     ws_client ws;
     REQUIRE(!ws.connect(b.port(), "/ws?session=" + session));
     REQUIRE(str(ws.read_json(), "session") == session);
@@ -85,7 +98,7 @@ TEST_CASE("redis: a conversation begun on one replica continues on another", "[e
     const auto first = chat(a.port(), R"({"text":"How technical is a TPM?"})");
     REQUIRE(str(first, "intent") == "technical_expertise");
     const auto session = str(first, "session");
-    REQUIRE(wait_for_key(redis, session));
+    REQUIRE(wait_for_topic(redis, session));
     const auto second = chat(b.port(), R"({"text":"and for product managers?","session":")" + session + R"("})");
     REQUIRE(str(second, "session") == session);
     REQUIRE(str(second, "intent") == "technical_expertise");
@@ -113,7 +126,7 @@ TEST_CASE("redis: stopping Redis mid-conversation keeps both replicas answering"
   REQUIRE(!ws.connect(a.port()));
   const auto session = str(ws.read_json(), "session");
   REQUIRE(str(ask(ws, "1", "What skills does a PM need?"), "intent") == "skills");
-  REQUIRE(wait_for_key(redis, session));
+  REQUIRE(wait_for_topic(redis, session));
 
   redis.stop();
 
