@@ -130,6 +130,8 @@ TEST_CASE("nginx: POST /api/v1/chat over https, health, redirect and the body li
                                R"({"text":")" + std::string(70 * 1024, 'a') + R"("})");
     REQUIRE(!big.ec);
     REQUIRE(big.response.result_int() == 413);
+    // nginx's own page, not the server's JSON: refused before the upstream.
+    REQUIRE(big.response[http::field::content_type].starts_with("text/html"));
     // 60 KiB passes nginx; the server then answers too_long (text limit).
     auto mid = https_post_json(f.nginx.tls_port(), f.ca(), "/api/v1/chat",
                                R"({"text":")" + std::string(60 * 1024, 'a') + R"("})");
