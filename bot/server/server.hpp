@@ -1,7 +1,8 @@
 #pragma once
 // A server is the whole advisor service on one port: one asynchronous
 // Beast/Asio process serving HTTP and WebSocket, a pool of I/O threads, one
-// strand per connection, the built-in routes and an in-memory session store.
+// strand per connection, the built-in routes and a session store (in memory,
+// or in Redis with options.sessions = "redis://...").
 //
 //   advisor::server::server s(options, log, brain);
 //   if (auto ec = s.listen()) ...;   // bind; s.local_endpoint() has the port
