@@ -17,8 +17,11 @@ build_dir=${BUILD_DIR:-build}
 jobs=${JOBS:-$(nproc)}
 
 runtime_pkgs=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libre2-dev libssl-dev
-              libedit-dev cmake ninja-build g++ pkg-config)
-test_pkgs=(catch2)
+              libedit-dev libhiredis-dev cmake ninja-build g++ pkg-config)
+# The deployment tests run real nginx (with an openssl-made certificate),
+# systemd-analyze on the unit and PyYAML on the manifests; the session store
+# tests a real redis-server.
+test_pkgs=(catch2 nginx-light openssl systemd python3 python3-yaml redis-server)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

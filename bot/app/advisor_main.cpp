@@ -1,5 +1,6 @@
 // advisor: the TPM-vs-PM advisor server (HTTP + WebSocket on one port).
-// Parse options, load the brain, serve until SIGINT/SIGTERM.
+// Parse options, load and check the brain, serve until SIGINT/SIGTERM;
+// SIGHUP and POST /admin/reload reload the rules and knowledge.
 #include <sys/resource.h>
 
 #include <csignal>
@@ -8,7 +9,9 @@
 #include <iostream>
 
 #include "bot/engine/brain.hpp"
+#include "bot/server/admin_routes.hpp"
 #include "bot/server/logger.hpp"
+#include "bot/server/rules_reloader.hpp"
 #include "bot/server/server.hpp"
 #include "bot/server/server_options.hpp"
 
@@ -25,15 +28,23 @@ void raise_file_limit() {
   }
 }
 
+advisor::server::brain_sources sources_of(const advisor::server::server_options& o) {
+  return {o.rules_dir, o.knowledge_dir, o.conversations_dir};
+}
+
 std::shared_ptr<const advisor::brain> load_brain(const advisor::server::server_options& o,
                                                  advisor::load_report& report) {
-  try {
-    return advisor::brain::load(o.rules_dir, o.knowledge_dir, report);
-  } catch (const std::exception& e) {
-    report.add(o.rules_dir.string(), 0, "", std::string("unexpected error while loading: ") + e.what());
-    return nullptr;
-  }
+  return advisor::server::load_checked_brain(sources_of(o), report);
 }
+
+// Text --help adds to the options: what only the environment sets, signals.
+constexpr const char* help_extra =
+    "\n"
+    "Environment only (secrets are never flags):\n"
+    "  ADVISOR_ADMIN_TOKEN   bearer token for POST /admin/reload; unset: no admin routes (404)\n"
+    "\n"
+    "Signals: SIGTERM/SIGINT drain and stop; SIGHUP reloads rules and knowledge (refused\n"
+    "when they have problems or fail the conversation checks; the old set keeps serving).\n";
 
 int check(const advisor::server::server_options& o) {
   advisor::load_report report;
@@ -48,6 +59,8 @@ int check(const advisor::server::server_options& o) {
   }
   std::cout << "advisor --check: ok: " << b->rule_count() << " rules, " << b->intent_names().size()
             << " intents, version " << b->version() << " (" << o.rules_dir.string() << ", " << o.knowledge_dir.string()
+            << (o.conversations_dir.empty() ? std::string(", no conversation checks")
+                                            : ", conversation checks " + o.conversations_dir.string())
             << ")\n";
   return 0;
 }
@@ -62,7 +75,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (options->help) {
-    std::cout << advisor::server::options_help();
+    std::cout << advisor::server::options_help() << help_extra;
     return 0;
   }
   if (options->check) return check(*options);
@@ -85,6 +98,11 @@ int main(int argc, char** argv) {
   }
 
   advisor::server::server server(*options, log, brain);
+  // Declared after the server: destroyed first, while the context lives.
+  advisor::server::rules_reloader reloader(server.context(), sources_of(*options));
+  server.on_reload([&reloader] { reloader.request("SIGHUP"); });
+  const char* admin_token = std::getenv("ADVISOR_ADMIN_TOKEN");
+  advisor::server::add_admin_routes(server.context(), reloader, admin_token ? admin_token : "");
   if (const auto ec = server.listen()) {
     log.always(log_level::error, "listen_failed")
         .str("address", options->bind)

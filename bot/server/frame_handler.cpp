@@ -55,7 +55,12 @@ frame_handler::result frame_handler::handle(std::string_view text, clock::time_p
                                session_id_, "ws");
         break;
       }
-      out.frame = answer_turn(ctx_, *brain_, conv_, frame.text, frame.id, session_id_, "ws");
+      {
+        // The brain current now: a reload applies to open connections from
+        // their next message on, with the conversation's context kept.
+        const auto b = ctx_.current_brain();
+        out.frame = answer_turn(ctx_, b ? *b : *brain_, conv_, frame.text, frame.id, session_id_, "ws");
+      }
       ctx_.sessions->save(session_id_, conv_);
       break;
   }

@@ -3,7 +3,9 @@
 // of any I/O: it opens (or resumes) the session, produces the welcome, and
 // turns each client text frame into exactly one server frame (reply, pong,
 // reset_ok or error), applying the rate limit and spotting abuse. The
-// websocket_session does the reading and writing around it.
+// websocket_session does the reading and writing around it. Each message is
+// answered by the server's current brain (a reload applies at once); the
+// brain given at construction makes the welcome.
 //
 // Thread safety: none; one per connection, used on the connection's strand.
 

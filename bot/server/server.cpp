@@ -6,6 +6,7 @@
 
 #include "bot/server/listener.hpp"
 #include "bot/server/memory_session_store.hpp"
+#include "bot/server/redis_session_store.hpp"
 #include "bot/server/routes.hpp"
 
 namespace advisor::server {
@@ -19,18 +20,31 @@ constexpr auto drain_poll_interval = std::chrono::milliseconds(10);
 // still answered.
 constexpr auto shutdown_grace = std::chrono::milliseconds(100);
 
+std::unique_ptr<session_store> make_session_store(const server_options& o, logger& log) {
+  if (o.sessions != "memory") {
+    std::string error;
+    if (auto ro = redis_session_store::parse_url(o.sessions, error)) {
+      ro->idle = std::chrono::duration_cast<std::chrono::milliseconds>(o.session_idle);
+      return std::make_unique<redis_session_store>(std::move(*ro), log);
+    }
+    log.always(log_level::error, "bad_session_store").str("sessions", o.sessions).str("error", error);
+  }
+  return std::make_unique<memory_session_store>(o.session_idle, o.max_sessions);
+}
+
 }  // namespace
 
 server::server(server_options options, logger& log, std::shared_ptr<const brain> b)
     : ctx_(std::make_unique<server_context>(
           options, log, std::move(b),
-          std::make_unique<memory_session_store>(options.session_idle, options.max_sessions))),
+          make_session_store(options, log))),
       ioc_(static_cast<int>(std::max(1u, options.threads))),
       strand_(net::make_strand(ioc_)),
       listener_(std::make_shared<listener>(ioc_, *ctx_)),
-      signals_(strand_, SIGINT, SIGTERM),
+      signals_(strand_, SIGINT, SIGTERM, SIGHUP),
       housekeeping_timer_(strand_),
       drain_timer_(strand_) {
+  ctx_->sessions->register_metrics(ctx_->registry);
   add_builtin_routes(*ctx_);
 }
 
@@ -66,6 +80,11 @@ void server::stop() {
 void server::wait_for_signal() {
   signals_.async_wait([this](error_code ec, int signo) {
     if (ec) return;
+    if (signo == SIGHUP) {
+      ctx_->log.at(log_level::info, "sighup").boolean("reload", static_cast<bool>(on_reload_));
+      if (on_reload_ && !stopping_) on_reload_();
+      return wait_for_signal();
+    }
     if (stopping_) {
       // A second signal: stop now.
       ctx_->log.at(log_level::warn, "shutdown_forced").num("signal", signo);

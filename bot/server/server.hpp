@@ -1,7 +1,8 @@
 #pragma once
 // A server is the whole advisor service on one port: one asynchronous
 // Beast/Asio process serving HTTP and WebSocket, a pool of I/O threads, one
-// strand per connection, the built-in routes and an in-memory session store.
+// strand per connection, the built-in routes and a session store (in memory,
+// or in Redis with options.sessions = "redis://...").
 //
 //   advisor::server::server s(options, log, brain);
 //   if (auto ec = s.listen()) ...;   // bind; s.local_endpoint() has the port
@@ -14,11 +15,16 @@
 // return once no connection is left or after options.shutdown_timeout,
 // whichever comes first. A second signal stops at once.
 //
+// SIGHUP calls the handler given to on_reload() (on the server's strand: it
+// must return quickly, e.g. hand the work to a rules_reloader); without one
+// SIGHUP is logged and ignored.
+//
 // Thread safety: stop() may be called from any thread; the rest from the
 // owning thread. Register extra routes on context().routes before run().
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "bot/engine/brain.hpp"
@@ -51,6 +57,8 @@ class server {
   void run();
   // Starts the graceful shutdown.
   void stop();
+  // Sets what SIGHUP does; call before run().
+  void on_reload(std::function<void()> handler) { on_reload_ = std::move(handler); }
 
  private:
   void wait_for_signal();
@@ -68,6 +76,7 @@ class server {
   std::chrono::steady_clock::time_point drain_deadline_;
   unsigned housekeeping_ticks_ = 0;
   bool stopping_ = false;  // on strand_
+  std::function<void()> on_reload_;
 };
 
 }  // namespace advisor::server

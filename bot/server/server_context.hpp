@@ -6,8 +6,8 @@
 //
 // Thread safety: options, limits and routes are read-only once serving
 // starts; the other members are thread-safe themselves. The brain is
-// swapped atomically (set_brain) and each connection keeps the one it
-// started with.
+// swapped atomically (set_brain, see rules_reloader); every message is
+// answered by the brain current when it arrives.
 
 #include <atomic>
 #include <memory>

@@ -1,5 +1,7 @@
 #include "bot/server/server_options.hpp"
 
+#include "bot/server/redis_session_store.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -204,6 +206,14 @@ const std::vector<option_spec>& specs() {
          return true;
        },
        [](const o&) { return std::string(default_data_root) + "/knowledge"; }},
+      {"conversations", "DIR",
+       "conversation checks (*.jsonl) the rules must pass at start, --check and reload ('none': no checks)", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         if (v.empty()) return err = "expected a directory or 'none'", false;
+         opt.conversations_dir = std::string(v);
+         return true;
+       },
+       [](const o&) { return std::string(default_data_root) + "/tests/conversations/samples"; }},
       {"max-message-bytes", "SIZE", "largest WebSocket message, all fragments together (larger: close 1009)", true,
        size_field(&o::max_message_bytes, 256, 64 * 1024 * 1024),
        [](const o& opt) { return show_size(opt.max_message_bytes); }},
@@ -265,6 +275,14 @@ const std::vector<option_spec>& specs() {
        duration_field(&o::session_idle, milliseconds(1)), [](const o& opt) { return show_duration(opt.session_idle); }},
       {"max-sessions", "N", "most conversations kept; the least recently used is evicted first", true,
        count_field(&o::max_sessions, 1, 100'000'000), [](const o& opt) { return std::to_string(opt.max_sessions); }},
+      {"sessions", "STORE",
+       "where conversations are kept: memory (this process) or redis://host:port[/db] (shared by replicas)", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         if (v != "memory" && !redis_session_store::parse_url(v, err)) return false;
+         opt.sessions = std::string(v);
+         return true;
+       },
+       [](const o& opt) { return opt.sessions; }},
       {"log-level", "LEVEL", "debug, info, warn or error", true,
        [](o& opt, std::string_view v, std::string& err) {
          auto level = parse_log_level(v);
@@ -341,6 +359,10 @@ std::optional<server_options> parse_options(int argc, const char* const* argv, c
   if (opt.rules_dir.empty()) opt.rules_dir = std::filesystem::path(std::string(default_data_root)) / "rules";
   if (opt.knowledge_dir.empty())
     opt.knowledge_dir = std::filesystem::path(std::string(default_data_root)) / "knowledge";
+  if (opt.conversations_dir.empty())
+    opt.conversations_dir = std::filesystem::path(std::string(default_data_root)) / "tests" / "conversations" / "samples";
+  else if (opt.conversations_dir == "none")
+    opt.conversations_dir.clear();
   return opt;
 }
 

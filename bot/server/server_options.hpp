@@ -31,6 +31,9 @@ struct server_options {
   // --- data ---
   std::filesystem::path rules_dir;      // rules/*.json; default: the source tree's rules/
   std::filesystem::path knowledge_dir;  // knowledge/*.json; default: the source tree's knowledge/
+  std::filesystem::path conversations_dir;  // conversation checks (*.jsonl) every rule set must pass at start,
+                                            // --check and reload; default: the source tree's
+                                            // tests/conversations/samples; empty ("none"): no checks
 
   // --- WebSocket protocol limits ---
   std::size_t max_message_bytes = 16 * 1024;     // whole WebSocket message, all fragments (inclusive); over: close 1009
@@ -57,6 +60,7 @@ struct server_options {
   // --- sessions ---
   std::chrono::milliseconds session_idle = 30min;  // a conversation's context is forgotten after this idle time
   std::size_t max_sessions = 100000;               // most conversations kept; the least recently used goes first
+  std::string sessions = "memory";                 // session store: "memory" (this process) or redis://host:port[/db]
 
   // --- logging ---
   log_level level = log_level::info;  // least severe level written

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "bot/engine/conversation.hpp"
+#include "bot/server/metrics.hpp"
 
 namespace advisor::server {
 
@@ -37,6 +38,10 @@ class session_store {
 
   // Drops expired entries; returns how many. Called periodically.
   virtual std::size_t sweep() = 0;
+
+  // Adds the store's own metrics (if any) to registry; called once, before
+  // the server runs.
+  virtual void register_metrics(metrics_registry&) {}
 };
 
 }  // namespace advisor::server

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Prints the advisor's data ConfigMaps (advisor-rules, advisor-knowledge,
+advisor-conversations) as one Kubernetes List in JSON, which kubectl reads
+like YAML:
+
+    python3 deploy/k8s/data-configmaps.py | kubectl apply -f -
+
+rules/*.json become advisor-rules, knowledge/knowledge.json and the article
+advisor-knowledge (the Deployment maps the article back to article/), and
+the conversation checks that ship with the rules (tests/conversations/samples)
+advisor-conversations. After applying a change, reload each pod (POST
+/admin/reload or kill -HUP 1) once the kubelet has refreshed the volume, or
+`kubectl rollout restart deployment/advisor`.
+"""
+import json
+import os
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def files(folder, suffix):
+    path = os.path.join(ROOT, folder)
+    return sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(suffix))
+
+
+def config_map(name, paths):
+    data = {}
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            data[os.path.basename(p)] = f.read()
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "labels": {"app.kubernetes.io/name": "advisor"}},
+        "data": data,
+    }
+
+
+def main():
+    items = [
+        config_map("advisor-rules", files("rules", ".json")),
+        config_map("advisor-knowledge",
+                   [os.path.join(ROOT, "knowledge", "knowledge.json"),
+                    os.path.join(ROOT, "knowledge", "article", "tpm-vs-pm.txt")]),
+        config_map("advisor-conversations", files("tests/conversations/samples", ".jsonl")),
+    ]
+    json.dump({"apiVersion": "v1", "kind": "List", "items": items}, sys.stdout, indent=1, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

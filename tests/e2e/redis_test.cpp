@@ -1,0 +1,166 @@
+// The Redis session store with a real redis-server: two advisor processes
+// share conversations; Redis going away never fails a reply.
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/e2e/clients.hpp"
+#include "tests/e2e/redis_process.hpp"
+#include "tests/e2e/server_process.hpp"
+
+using namespace advisor::test;
+namespace json = boost::json;
+
+namespace {
+
+// Waits (bounded) until Redis holds the session with a topic (a
+// conversation's text form "v1:<intent>:<roles>:<turns>" with an intent other
+// than -1): saves are written behind the reply, by the store's writer thread,
+// and the session was first saved without a topic when it opened.
+bool wait_for_topic(const redis_process& redis, const std::string& session) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto value = redis_command(redis.port(), "GET advisor:session:" + session);
+    if (value.rfind("v1:", 0) == 0 && value.rfind("v1:-1:", 0) != 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+// Waits (bounded) until Redis holds the session at all.
+bool wait_for_key(const redis_process& redis, const std::string& session) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (redis_command(redis.port(), "EXISTS advisor:session:" + session) == ":1") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+json::object ask(ws_client& ws, const std::string& id, const std::string& text) {
+  REQUIRE(!ws.send_text(R"({"type":"message","id":")" + id + R"(","text":")" + text + R"("})"));
+  auto r = ws.read_json();
+  INFO("read: " << ws.last_error().message());
+  REQUIRE(str(r, "type") == "reply");
+  REQUIRE(str(r, "reply_to") == id);
+  return r;
+}
+
+std::string roles_of(const json::object& r) {
+  std::string out;
+  for (const auto& x : r.at("roles").as_array()) out += std::string(x.as_string()) + " ";
+  return out;
+}
+
+json::object chat(unsigned short port, const std::string& body) {
+  const auto r = http_post(port, "/api/v1/chat", body);
+  INFO(r.response.body());
+  REQUIRE(r.response.result_int() == 200);
+  return json_body(r.response);
+}
+
+double metric(unsigned short port, const std::string& name) {
+  const auto body = http_get(port, "/metrics").response.body();
+  const auto at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(body.substr(at + name.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("redis: a conversation begun on one replica continues on another", "[e2e][redis]") {
+  redis_process redis;
+  server_process a({"--sessions", redis.url()});
+  server_process b({"--sessions", redis.url()});
+
+  SECTION("widget resume: /ws?session= on the second replica keeps the context") {
+    std::string session;
+    {
+      ws_client ws;
+      REQUIRE(!ws.connect(a.port()));
+      const auto welcome = ws.read_json();
+      session = str(welcome, "session");
+      REQUIRE(!session.empty());
+      const auto r = ask(ws, "a1", "What skills does a PM need?");
+      REQUIRE(str(r, "intent") == "skills");
+      REQUIRE(roles_of(r) == "pm ");
+      ws.close();
+    }
+    REQUIRE(wait_for_topic(redis, session));
+    ws_client ws;
+    REQUIRE(!ws.connect(b.port(), "/ws?session=" + session));
+    REQUIRE(str(ws.read_json(), "session") == session);
+    const auto r = ask(ws, "b1", "what about TPMs?");
+    REQUIRE(str(r, "intent") == "skills");  // the topic came across from the first replica
+    REQUIRE(roles_of(r) == "tpm ");
+  }
+
+  SECTION("/api/v1/chat: a session begun on one replica continues on the other") {
+    const auto first = chat(a.port(), R"({"text":"How technical is a TPM?"})");
+    REQUIRE(str(first, "intent") == "technical_expertise");
+    const auto session = str(first, "session");
+    REQUIRE(wait_for_topic(redis, session));
+    const auto second = chat(b.port(), R"({"text":"and for product managers?","session":")" + session + R"("})");
+    REQUIRE(str(second, "session") == session);
+    REQUIRE(str(second, "intent") == "technical_expertise");
+    REQUIRE(roles_of(second) == "pm ");
+  }
+
+  SECTION("the session keys expire with the idle time") {
+    const auto first = chat(a.port(), R"({"text":"hi"})");
+    REQUIRE(wait_for_key(redis, str(first, "session")));
+    const auto ttl = redis_command(redis.port(), "PTTL advisor:session:" + str(first, "session"));
+    REQUIRE(ttl.size() > 1);
+    const long long ms = std::stoll(ttl.substr(1));
+    REQUIRE(ms > 29 * 60 * 1000);
+    REQUIRE(ms <= 30 * 60 * 1000);
+  }
+  REQUIRE(metric(a.port(), "advisor_session_store_up") == 1);
+}
+
+TEST_CASE("redis: stopping Redis mid-conversation keeps both replicas answering", "[e2e][redis]") {
+  redis_process redis;
+  server_process a({"--sessions", redis.url()});
+  server_process b({"--sessions", redis.url()});
+
+  ws_client ws;
+  REQUIRE(!ws.connect(a.port()));
+  const auto session = str(ws.read_json(), "session");
+  REQUIRE(str(ask(ws, "1", "What skills does a PM need?"), "intent") == "skills");
+  REQUIRE(wait_for_topic(redis, session));
+
+  redis.stop();
+
+  // The open chat goes on: its context lives in the connection.
+  const auto r = ask(ws, "2", "what about TPMs?");
+  REQUIRE(str(r, "intent") == "skills");
+  REQUIRE(roles_of(r) == "tpm ");
+  // Resuming elsewhere now starts afresh, but is answered.
+  ws_client other;
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(!other.connect(b.port(), "/ws?session=" + session));
+  const auto welcome = other.read_json();
+  REQUIRE(str(welcome, "type") == "welcome");
+  REQUIRE(str(welcome, "session") != session);
+  REQUIRE(str(ask(other, "3", "What is a technical program manager?"), "intent") == "role_definition");
+  for (auto port : {a.port(), b.port()}) {
+    const auto c = chat(port, R"({"text":"What skills does a PM need?","session":")" + session + R"("})");
+    REQUIRE(str(c, "intent") == "skills");
+  }
+  // Refused connections fail fast: no reply waited for a timeout.
+  REQUIRE(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  REQUIRE(metric(b.port(), "advisor_session_store_up") == 0);
+  REQUIRE(metric(b.port(), "advisor_session_store_errors_total") >= 1);
+  REQUIRE(b.wait_for_output("\"session_store_down\""));
+
+  // Redis back: the replicas use it again (after the reconnect interval).
+  redis.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string again;
+  while (std::chrono::steady_clock::now() < deadline) {
+    again = str(chat(b.port(), R"({"text":"hi"})"), "session");
+    if (redis_command(redis.port(), "EXISTS advisor:session:" + again) == ":1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(redis_command(redis.port(), "EXISTS advisor:session:" + again) == ":1");
+  REQUIRE(b.wait_for_output("\"session_store_up\""));
+}
