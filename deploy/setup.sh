@@ -64,8 +64,8 @@ case "${1:-}" in
     build
     ;;
   run)
-    install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
-    build
+    install_deps "${runtime_pkgs[@]}"
+    build -DADVISOR_BUILD_TESTS=OFF
     "$build_dir/advisor" --check --rules rules --knowledge knowledge
     port=${ADVISOR_PORT:-8080}
     bind=${ADVISOR_BIND:-127.0.0.1}
