@@ -31,7 +31,7 @@ http::status status_of(protocol::wire_error) { return http::status::bad_request;
 route_response chat(server_context& ctx, const route_request& r) {
   ctx.metrics.messages_total().inc();
   const auto& req = r.message;
-  if (!is_json_content_type(req[http::field::content_type])) {
+  if (!acceptable_chat_content_type(req[http::field::content_type])) {
     ctx.metrics.error_counter("unsupported_media_type").inc();
     return error_response(http::status::unsupported_media_type, "unsupported_media_type",
                           "Content-Type must be application/json");
@@ -62,6 +62,19 @@ route_response chat(server_context& ctx, const route_request& r) {
 }
 
 }  // namespace
+
+bool acceptable_chat_content_type(std::string_view value) {
+  // The body is parsed as JSON whatever it is labelled, so be liberal in
+  // what is accepted: no Content-Type, or what simple clients send by
+  // default (curl -d: form-urlencoded; fetch with a string body: text/plain).
+  // A body declared as something else (XML, multipart, JSON in another
+  // charset) is refused.
+  const std::string_view type = trim(value.substr(0, value.find(';')));
+  if (type.empty()) return true;
+  if (iequals(type, "text/plain") || iequals(type, "application/x-www-form-urlencoded"))
+    return is_json_content_type(std::string("application/json").append(value.substr(type.size())));
+  return is_json_content_type(value);
+}
 
 bool is_json_content_type(std::string_view value) {
   auto semi = value.find(';');

@@ -17,6 +17,11 @@ namespace advisor::server {
 // Registers the routes above on ctx.routes.
 void add_builtin_routes(server_context& ctx);
 
+// True for what POST /api/v1/chat accepts: "application/json" (as
+// is_json_content_type), no Content-Type, or text/plain or
+// application/x-www-form-urlencoded whose charset (if any) is UTF-8.
+bool acceptable_chat_content_type(std::string_view value);
+
 // True for "application/json", optionally with parameters, where a charset
 // parameter must name UTF-8 (case-insensitive: "application/json;
 // charset=UTF-8").

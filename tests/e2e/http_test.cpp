@@ -144,10 +144,17 @@ TEST_CASE("POST /api/v1/chat answers with the reply object plus a session", "[e2
 TEST_CASE("POST /api/v1/chat rejects bad input with 4xx JSON errors", "[e2e]") {
   server_process server;
   const auto port = server.port();
-  require_error_response(chat_post(port, R"({"text":"hi"})", "text/plain"), 415, "unsupported_media_type");
-  require_error_response(chat_post(port, R"({"text":"hi"})", ""), 415, "unsupported_media_type");
+  require_error_response(chat_post(port, R"({"text":"hi"})", "application/xml"), 415, "unsupported_media_type");
+  require_error_response(chat_post(port, R"({"text":"hi"})", "multipart/form-data; boundary=x"), 415,
+                         "unsupported_media_type");
   require_error_response(chat_post(port, R"({"text":"hi"})", "application/json; charset=latin1"), 415,
                          "unsupported_media_type");
+  for (const char* type : {"", "text/plain", "application/x-www-form-urlencoded"}) {
+    INFO("Content-Type: " << type);
+    const auto r = chat_post(port, R"({"text":"what does a TPM do?"})", type);
+    REQUIRE(r.response.result_int() == 200);
+    CHECK(json_body(r.response).at("intent") == "role_definition");
+  }
   require_error_response(chat_post(port, "not json"), 400, "bad_json");
   require_error_response(chat_post(port, "[\"text\"]"), 400, "bad_json");
   require_error_response(chat_post(port, ""), 400, "bad_json");
