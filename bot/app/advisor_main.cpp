@@ -7,6 +7,7 @@
 #include <exception>
 #include <iostream>
 
+#include "bot/channels/channels.hpp"
 #include "bot/engine/brain.hpp"
 #include "bot/server/logger.hpp"
 #include "bot/server/server.hpp"
@@ -85,6 +86,9 @@ int main(int argc, char** argv) {
   }
 
   advisor::server::server server(*options, log, brain);
+  for (const auto& name : advisor::channels::add_channel_routes(server.context())) {
+    log.at(log_level::info, "channel_enabled").str("channel", name).str("route", "/hooks/" + name);
+  }
   if (const auto ec = server.listen()) {
     log.always(log_level::error, "listen_failed")
         .str("address", options->bind)
