@@ -86,9 +86,8 @@ int main(int argc, char** argv) {
   }
 
   advisor::server::server server(*options, log, brain);
-  for (const auto& name : advisor::channels::add_channel_routes(server.context())) {
-    log.at(log_level::info, "channel_enabled").str("channel", name).str("route", "/hooks/" + name);
-  }
+  // Team-chat webhooks: only those whose secret is configured.
+  const auto channels = advisor::channels::add_channel_routes(server.context());
   if (const auto ec = server.listen()) {
     log.always(log_level::error, "listen_failed")
         .str("address", options->bind)
@@ -106,6 +105,9 @@ int main(int argc, char** argv) {
       .str("version", brain->version())
       .num("rules", static_cast<std::uint64_t>(brain->rule_count()))
       .num("threads", options->threads);
+  for (const auto& name : channels) {
+    log.at(log_level::info, "channel_enabled").str("channel", name).str("route", "/hooks/" + name);
+  }
   const std::string host = endpoint.address().is_unspecified() ? "localhost" : address;
   std::cerr << "advisor listening on http://" << host << ":" << endpoint.port() << " (WebSocket ws://" << host << ":"
             << endpoint.port() << "/ws)" << std::endl;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "bot/channels/concat.hpp"
 #include "bot/protocol/utf8_text.hpp"
 
 namespace advisor::channels {
@@ -51,7 +52,8 @@ std::string truncate_code_points(std::string_view s, std::size_t max) {
   }
   std::string out(s.substr(0, i));
   while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
-  return out + "\xE2\x80\xA6";
+  out += "\xE2\x80\xA6";
+  return out;
 }
 
 std::string slack_escape(std::string_view s) {
@@ -76,18 +78,18 @@ std::string render_markdown(const reply& r) {
   if (r.table && !r.table->columns.empty()) {
     const auto& t = *r.table;
     out += "\n\n|";
-    for (const auto& c : t.columns) out += " " + cell(c) + " |";
+    for (const auto& c : t.columns) out += concat({" ", cell(c), " |"});
     out += "\n|";
     for (std::size_t i = 0; i < t.columns.size(); ++i) out += "---|";
     for (const auto& row : t.rows) {
       out += "\n|";
-      for (std::size_t i = 0; i < t.columns.size(); ++i) out += " " + cell(i < row.size() ? row[i] : "") + " |";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) out += concat({" ", cell(i < row.size() ? row[i] : ""), " |"});
     }
   }
-  if (!r.sources.empty()) out += "\n\n*Source: " + sources_line(r) + "*";
+  if (!r.sources.empty()) out += concat({"\n\n*Source: ", sources_line(r), "*"});
   if (!r.suggestions.empty()) {
     out += "\n\n**Try asking:**";
-    for (const auto& s : r.suggestions) out += "\n- " + s;
+    for (const auto& s : r.suggestions) out += concat({"\n- ", s});
   }
   return out;
 }
@@ -106,21 +108,21 @@ boost::json::array render_slack_blocks(const reply& r) {
       for (std::size_t i = 1; i < t.columns.size() && i < row.size() && i <= 10; ++i) {
         fields.push_back(
             json::object{{"type", "mrkdwn"},
-                         {"text", truncate_code_points("*" + slack_escape(t.columns[i]) + "*\n" + slack_escape(row[i]),
-                                                       2000)}});
+                         {"text", truncate_code_points(
+                             concat({"*", slack_escape(t.columns[i]), "*\n", slack_escape(row[i])}), 2000)}});
       }
-      json::object section{{"type", "section"}, {"text", mrkdwn("*" + slack_escape(row[0]) + "*")}};
+      json::object section{{"type", "section"}, {"text", mrkdwn(concat({"*", slack_escape(row[0]), "*"}))}};
       if (!fields.empty()) section["fields"] = std::move(fields);
       blocks.push_back(std::move(section));
     }
   }
   if (!r.sources.empty()) {
     blocks.push_back(json::object{{"type", "context"},
-                                  {"elements", json::array{mrkdwn("_Source: " + slack_escape(sources_line(r)) + "_")}}});
+                                  {"elements", json::array{mrkdwn(concat({"_Source: ", slack_escape(sources_line(r)), "_"}))}}});
   }
   if (!r.suggestions.empty()) {
     std::string s = "*Try asking:*";
-    for (const auto& q : r.suggestions) s += "\n\xE2\x80\xA2 " + slack_escape(q);
+    for (const auto& q : r.suggestions) s += concat({"\n\xE2\x80\xA2 ", slack_escape(q)});
     blocks.push_back(json::object{{"type", "section"}, {"text", mrkdwn(s)}});
   }
   return blocks;
@@ -134,25 +136,25 @@ std::string render_discord(const reply& r, std::size_t limit) {
     const auto& t = *r.table;
     for (const auto& row : t.rows) {
       if (row.empty()) continue;
-      table += "\n**" + row[0] + "**";
+      table += concat({"\n**", row[0], "**"});
       for (std::size_t i = 1; i < t.columns.size() && i < row.size(); ++i) {
-        table += "\n- " + t.columns[i] + ": " + row[i];
+        table += concat({"\n- ", t.columns[i], ": ", row[i]});
       }
     }
   }
   std::string sources;
-  if (!r.sources.empty()) sources = "\n\n*Source: " + sources_line(r) + "*";
+  if (!r.sources.empty()) sources = concat({"\n\n*Source: ", sources_line(r), "*"});
   std::string suggestions;
   if (!r.suggestions.empty()) {
     suggestions = "\n\n**Try asking:**";
-    for (const auto& s : r.suggestions) suggestions += "\n- " + s;
+    for (const auto& s : r.suggestions) suggestions += concat({"\n- ", s});
   }
   // The text always; then each optional part while it fits.
   std::string out = r.text;
   const auto fits = [&](const std::string& extra) {
     return protocol::count_code_points(out) + protocol::count_code_points(extra) <= limit;
   };
-  if (!table.empty() && fits("\n" + table)) out += "\n" + table;
+  if (!table.empty() && fits(concat({"\n", table}))) out += concat({"\n", table});
   if (!sources.empty() && fits(sources)) out += sources;
   if (!suggestions.empty() && fits(suggestions)) out += suggestions;
   return truncate_code_points(out, limit);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "bot/channels/concat.hpp"
 #include "bot/channels/form_fields.hpp"
 #include "bot/channels/reply_renderer.hpp"
 
@@ -35,7 +36,7 @@ std::string slack_plain_text(std::string_view text) {
           out += bar == std::string_view::npos ? inner : inner.substr(bar + 1);
         } else if (!inner.empty() && inner.front() == '#') {
           const auto bar = inner.find('|');
-          if (bar != std::string_view::npos) out += "#" + std::string(inner.substr(bar + 1));
+          if (bar != std::string_view::npos) out += concat({"#", inner.substr(bar + 1)});
         }
         i = close + 1;
         continue;
@@ -137,13 +138,13 @@ route_response slack_channel::event(std::string_view body) {
   // Channel messages that mention the app arrive as app_mention; plain
   // message events are answered in direct messages only (else twice).
   if (ev_type == "message" && str_of(ev, "channel_type") != "im") return ignore("not a direct message");
-  const std::string_view channel = str_of(ev, "channel");
-  if (channel.empty()) return reject(http::status::bad_request, "bad_request", "field 'event.channel' is missing");
+  const std::string_view channel_id = str_of(ev, "channel");
+  if (channel_id.empty()) return reject(http::status::bad_request, "bad_request", "field 'event.channel' is missing");
   if (!event_id.empty() && !seen_events_.insert(event_id)) return ignore("duplicate");
 
   std::string team(str_of(o, "team_id"));
   if (team.empty()) team = std::string(str_of(ev, "team"));
-  const conversation_key key{"slack", team, channel, user};
+  const conversation_key key{"slack", team, channel_id, user};
   auto a = ask(key, slack_plain_text(str_of(ev, "text")));
   if (a.error) return std::move(*a.error);
   if (api_ == nullptr) {
@@ -152,7 +153,7 @@ route_response slack_channel::event(std::string_view body) {
     return json("{}");
   }
   slack_api_client::message m;
-  m.channel = std::string(channel);
+  m.channel = std::string(channel_id);
   m.text = render_slack_text(*a.reply);
   m.blocks = render_slack_blocks(*a.reply);
   m.thread_ts = std::string(str_of(ev, "thread_ts"));
