@@ -527,9 +527,15 @@ std::string options_help() {
       "\n"
       "Options:\n";
   for (const auto& spec : specs()) {
-    std::string head = "  --";
-    head += spec.name;
-    if (!spec.arg.empty()) {
+    // Secrets have no flag: show their variable instead.
+    std::string head = "  ";
+    if (spec.secret) {
+      head += env_name(spec.name);
+    } else {
+      head += "--";
+      head += spec.name;
+    }
+    if (!spec.arg.empty() && !spec.secret) {
       head += ' ';
       head += spec.arg;
     }
@@ -541,7 +547,7 @@ std::string options_help() {
     out.append(34 - head.size(), ' ');
     out += spec.help;
     if (spec.secret) {
-      out += " [secret: env " + env_name(spec.name) + " or --secrets-file only]\n";
+      out += " [secret: environment or --secrets-file only, never a flag]\n";
       continue;
     }
     std::string extra;
