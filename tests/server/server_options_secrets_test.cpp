@@ -48,7 +48,7 @@ TEST_CASE("channel secrets come from ADVISOR_* environment variables", "[server]
                             {"ADVISOR_SLACK_BOT_TOKEN", "xoxb-1"},
                             {"ADVISOR_SLACK_API_URL", "http://127.0.0.1:9/api/"},
                             {"ADVISOR_MATTERMOST_TOKEN", "a, b"},
-                            {"ADVISOR_TEAMS_SECRETS", "=Zm9v,hr=YmFy=="},
+                            {"ADVISOR_TEAMS_SECRETS", "=Zm9v,hr=YmFyYg=="},
                             {"ADVISOR_DISCORD_PUBLIC_KEY", std::string(64, 'a')}},
                        error);
   INFO(error);
@@ -59,7 +59,7 @@ TEST_CASE("channel secrets come from ADVISOR_* environment variables", "[server]
   CHECK(o->mattermost_tokens == std::vector<std::string>{"a", "b"});
   REQUIRE(o->teams_secrets.size() == 2);
   CHECK(o->teams_secrets[0] == std::pair<std::string, std::string>{"", "Zm9v"});
-  CHECK(o->teams_secrets[1] == std::pair<std::string, std::string>{"hr", "YmFy=="});
+  CHECK(o->teams_secrets[1] == std::pair<std::string, std::string>{"hr", "YmFyYg=="});
   CHECK(o->discord_public_key == std::string(64, 'a'));
 
   const auto defaults = parse({}, {}, error);
