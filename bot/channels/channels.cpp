@@ -19,9 +19,9 @@ void add_route(server::server_context& ctx, const std::shared_ptr<channel>& ch, 
 
 std::vector<std::string> add_channel_routes(server::server_context& ctx) {
   const auto& o = ctx.options;
-  auto& rejected = ctx.registry.add_counter_family(
-      "advisor_channel_rejected_total", "Team-chat webhook requests refused, by channel and reason.",
-      {"channel", "reason"});
+  auto& rejected = ctx.registry.add_counter_family("advisor_channel_rejected_total",
+                                                   "Team-chat webhook requests refused, by channel and reason.",
+                                                   {"channel", "reason"});
   std::vector<std::string> enabled;
 
   if (!o.slack_signing_secret.empty()) {

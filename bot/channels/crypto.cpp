@@ -69,8 +69,8 @@ std::optional<bytes> from_hex(std::string_view hex) {
 
 std::string to_base64(std::string_view data) {
   std::string out(4 * ((data.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_uchars(data),
-                                static_cast<int>(data.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_uchars(data), static_cast<int>(data.size()));
   out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
   return out;
 }
@@ -83,8 +83,8 @@ std::optional<bytes> from_base64(std::string_view text) {
   std::size_t pad = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-                       c == '/';
+    const bool alpha =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
     if (c == '=') {
       if (i + 2 < text.size()) return std::nullopt;
       ++pad;
@@ -93,8 +93,8 @@ std::optional<bytes> from_base64(std::string_view text) {
     }
   }
   std::string out(3 * (text.size() / 4), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_uchars(text),
-                                static_cast<int>(text.size()));
+  const int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), as_uchars(text), static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   // EVP_DecodeBlock counts the padding as zero bytes: drop them.
   out.resize(static_cast<std::size_t>(n) - pad);

@@ -26,7 +26,8 @@ std::optional<std::string_view> question(const json::object& container, int dept
   for (const auto& opt : options->get_array()) {
     if (!opt.is_object()) continue;
     const auto& o = opt.get_object();
-    if (const auto* v = o.if_contains("value"); v != nullptr && v->is_string()) return std::string_view(v->get_string());
+    if (const auto* v = o.if_contains("value"); v != nullptr && v->is_string())
+      return std::string_view(v->get_string());
     if (auto nested = question(o, depth + 1)) return nested;
   }
   return std::nullopt;
@@ -43,7 +44,8 @@ route_response discord_channel::handle(const route_request& r) {
   const verdict v = verifier_.verify(header(r, "X-Signature-Ed25519"), header(r, "X-Signature-Timestamp"), body);
   if (v != verdict::ok) return unauthorized(v);
   if (!has_media_type(r, "application/json")) {
-    return reject(http::status::unsupported_media_type, "unsupported_media_type", "Content-Type must be application/json");
+    return reject(http::status::unsupported_media_type, "unsupported_media_type",
+                  "Content-Type must be application/json");
   }
   boost::system::error_code ec;
   const json::value value = json::parse(body, ec);

@@ -83,7 +83,8 @@ route_response mattermost_channel::handle(const route_request& r) {
     return reject(http::status::bad_request, "bad_request", "fields channel_id and user_id are required");
   }
   const bool slash = !req->get("command").empty();
-  const std::string text = slash ? std::string(req->get("text")) : strip_trigger_word(req->get("text"), req->get("trigger_word"));
+  const std::string text =
+      slash ? std::string(req->get("text")) : strip_trigger_word(req->get("text"), req->get("trigger_word"));
   const conversation_key key{"mattermost", req->get("team_id"), req->get("channel_id"), req->get("user_id")};
   auto a = ask(key, text);
   if (a.error) return std::move(*a.error);

@@ -106,10 +106,10 @@ boost::json::array render_slack_blocks(const reply& r) {
       if (++n > 45 || row.empty()) break;
       json::array fields;
       for (std::size_t i = 1; i < t.columns.size() && i < row.size() && i <= 10; ++i) {
-        fields.push_back(
-            json::object{{"type", "mrkdwn"},
-                         {"text", truncate_code_points(
-                             concat({"*", slack_escape(t.columns[i]), "*\n", slack_escape(row[i])}), 2000)}});
+        fields.push_back(json::object{
+            {"type", "mrkdwn"},
+            {"text",
+             truncate_code_points(concat({"*", slack_escape(t.columns[i]), "*\n", slack_escape(row[i])}), 2000)}});
       }
       json::object section{{"type", "section"}, {"text", mrkdwn(concat({"*", slack_escape(row[0]), "*"}))}};
       if (!fields.empty()) section["fields"] = std::move(fields);
@@ -117,8 +117,9 @@ boost::json::array render_slack_blocks(const reply& r) {
     }
   }
   if (!r.sources.empty()) {
-    blocks.push_back(json::object{{"type", "context"},
-                                  {"elements", json::array{mrkdwn(concat({"_Source: ", slack_escape(sources_line(r)), "_"}))}}});
+    blocks.push_back(
+        json::object{{"type", "context"},
+                     {"elements", json::array{mrkdwn(concat({"_Source: ", slack_escape(sources_line(r)), "_"}))}}});
   }
   if (!r.suggestions.empty()) {
     std::string s = "*Try asking:*";

@@ -11,9 +11,9 @@
 
 namespace advisor::channels {
 
-using server::beast::tcp_stream;
 using server::error_code;
 using server::tcp;
+using server::beast::tcp_stream;
 namespace net = server::net;
 namespace beast = server::beast;
 namespace http = server::http;

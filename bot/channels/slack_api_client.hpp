@@ -13,13 +13,12 @@
 // the worker; posts still in flight are abandoned.
 
 #include <atomic>
+#include <boost/json/array.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
-
-#include <boost/json/array.hpp>
 
 #include "bot/server/logger.hpp"
 #include "bot/server/metrics.hpp"
@@ -31,10 +30,10 @@ class slack_api_client {
  public:
   // A chat.postMessage call.
   struct message {
-    std::string channel;     // channel or DM id
-    std::string text;        // plain-text fallback
+    std::string channel;  // channel or DM id
+    std::string text;     // plain-text fallback
     boost::json::array blocks;
-    std::string thread_ts;   // reply in this thread when not empty
+    std::string thread_ts;  // reply in this thread when not empty
   };
 
   static constexpr std::size_t max_in_flight = 64;

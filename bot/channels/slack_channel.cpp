@@ -72,8 +72,7 @@ slack_channel::slack_channel(server::server_context& ctx, server::counter_family
 
 route_response slack_channel::handle(const route_request& r) {
   const std::string_view body = r.message.body();
-  const verdict v =
-      verifier_.verify(header(r, "X-Slack-Request-Timestamp"), header(r, "X-Slack-Signature"), body);
+  const verdict v = verifier_.verify(header(r, "X-Slack-Request-Timestamp"), header(r, "X-Slack-Signature"), body);
   if (v != verdict::ok) return unauthorized(v);
   if (has_media_type(r, "application/x-www-form-urlencoded")) return slash_command(body);
   if (has_media_type(r, "application/json")) return event(body);
@@ -148,8 +147,7 @@ route_response slack_channel::event(std::string_view body) {
   auto a = ask(key, slack_plain_text(str_of(ev, "text")));
   if (a.error) return std::move(*a.error);
   if (api_ == nullptr) {
-    ctx_.log.at(server::log_level::warn, "slack_event_unanswered")
-        .str("reason", "ADVISOR_SLACK_BOT_TOKEN is not set");
+    ctx_.log.at(server::log_level::warn, "slack_event_unanswered").str("reason", "ADVISOR_SLACK_BOT_TOKEN is not set");
     return json("{}");
   }
   slack_api_client::message m;

@@ -1,8 +1,8 @@
 #include "bot/channels/teams_channel.hpp"
 
 #include <boost/json.hpp>
-#include <cctype>
 #include <boost/url/parse_query.hpp>
+#include <cctype>
 
 #include "bot/channels/reply_renderer.hpp"
 
@@ -68,7 +68,8 @@ std::string teams_plain_text(std::string_view html) {
     }
     if (c == '&') {
       static constexpr std::pair<std::string_view, std::string_view> entities[] = {
-          {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
+          {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
+          {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
       bool decoded = false;
       for (const auto& [entity, text] : entities) {
         if (html.substr(i).starts_with(entity)) {
@@ -102,7 +103,8 @@ route_response teams_channel::handle(const route_request& r) {
   const verdict v = it->second.verify(header(r, "Authorization"), body);
   if (v != verdict::ok) return unauthorized(v);
   if (!has_media_type(r, "application/json")) {
-    return reject(http::status::unsupported_media_type, "unsupported_media_type", "Content-Type must be application/json");
+    return reject(http::status::unsupported_media_type, "unsupported_media_type",
+                  "Content-Type must be application/json");
   }
   boost::system::error_code ec;
   const json::value value = json::parse(body, ec);

@@ -308,8 +308,7 @@ const std::vector<option_spec>& specs() {
        [](const o& opt) { return std::string(to_string(opt.level)); }},
       {"log-text", "", "include user text in logs", true, switch_field(&o::log_text),
        [](const o& opt) { return std::string(opt.log_text ? "on" : "off"); }},
-      {"secrets-file", "FILE", "file of ADVISOR_NAME=value lines (channel secrets); read before the environment",
-       true,
+      {"secrets-file", "FILE", "file of ADVISOR_NAME=value lines (channel secrets); read before the environment", true,
        [](o& opt, std::string_view v, std::string& err) {
          if (v.empty()) return err = "expected a file name", false;
          opt.secrets_file = std::string(v);
@@ -328,14 +327,15 @@ const std::vector<option_spec>& specs() {
          return true;
        },
        [](const o& opt) { return opt.slack_api_url; }},
-      {"mattermost-token", "TOKENS", "Mattermost webhook/slash-command tokens, comma-separated; enables /hooks/mattermost",
-       true,
+      {"mattermost-token", "TOKENS",
+       "Mattermost webhook/slash-command tokens, comma-separated; enables /hooks/mattermost", true,
        [](o& opt, std::string_view v, std::string&) {
          opt.mattermost_tokens = split_list(v);
          return true;
        },
        [](const o&) { return std::string("unset"); }, true},
-      {"teams-secrets", "PAIRS", "Teams outgoing-webhook tokens as id=base64 pairs, comma-separated (empty id: no ?id=); enables /hooks/teams",
+      {"teams-secrets", "PAIRS",
+       "Teams outgoing-webhook tokens as id=base64 pairs, comma-separated (empty id: no ?id=); enables /hooks/teams",
        true,
        [](o& opt, std::string_view v, std::string& err) {
          opt.teams_secrets.clear();

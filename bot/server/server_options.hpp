@@ -67,13 +67,14 @@ struct server_options {
   // A channel is enabled only when its secret is set. Secrets come from the
   // environment or the secrets file, never from flags (they would show in ps),
   // and are never logged.
-  std::filesystem::path secrets_file;                // KEY=value lines (ADVISOR_* names), read before the environment
-  std::string slack_signing_secret;                  // secret: enables /hooks/slack
-  std::string slack_bot_token;                       // secret: posts Events API answers with chat.postMessage
+  std::filesystem::path secrets_file;  // KEY=value lines (ADVISOR_* names), read before the environment
+  std::string slack_signing_secret;    // secret: enables /hooks/slack
+  std::string slack_bot_token;         // secret: posts Events API answers with chat.postMessage
   std::string slack_api_url = "https://slack.com/api";  // Slack Web API base URL (http:// for local stand-ins)
-  std::vector<std::string> mattermost_tokens;        // secret: accepted tokens; enables /hooks/mattermost
-  std::vector<std::pair<std::string, std::string>> teams_secrets;  // secret: (?id= value, base64 token); enables /hooks/teams
-  std::string discord_public_key;                    // application public key, 64 hex digits; enables /hooks/discord
+  std::vector<std::string> mattermost_tokens;           // secret: accepted tokens; enables /hooks/mattermost
+  // secret: (?id= value, base64 token) pairs; enables /hooks/teams
+  std::vector<std::pair<std::string, std::string>> teams_secrets;
+  std::string discord_public_key;  // application public key, 64 hex digits; enables /hooks/discord
 
   // --- modes ---
   bool check = false;  // --check: validate rules and knowledge, then exit

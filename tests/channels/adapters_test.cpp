@@ -47,7 +47,8 @@ TEST_CASE("strip_trigger_word removes only a leading trigger word", "[channels]"
 TEST_CASE("conversation keys keep platform, team, channel and user apart", "[channels]") {
   CHECK(conversation_key{"slack", "T1", "C1", "U1"}.to_string() == "slack/T1/C1/U1");
   CHECK(conversation_key{"teams", "", "a/b", "u%"}.to_string() == "teams//a%2Fb/u%25");
-  CHECK(conversation_key{"slack", "T1", "C1", "U1"}.to_string() != conversation_key{"slack", "T1", "C2", "U1"}.to_string());
+  CHECK(conversation_key{"slack", "T1", "C1", "U1"}.to_string() !=
+        conversation_key{"slack", "T1", "C2", "U1"}.to_string());
 }
 
 TEST_CASE("recent_ids reports duplicates and forgets the oldest beyond capacity", "[channels]") {

@@ -18,7 +18,8 @@ reply comparison() {
   r.roles = role_set::both();
   r.sources = {"Introduction", "Table of Comparison"};
   r.suggestions = {"What does a TPM do?", "Which role suits me?"};
-  r.table = reply_table{{"Aspect", "TPM", "PM"}, {{"Primary Focus", "Delivery", "Vision | strategy"}, {"Metrics", "Milestones", "Adoption"}}};
+  r.table = reply_table{{"Aspect", "TPM", "PM"},
+                        {{"Primary Focus", "Delivery", "Vision | strategy"}, {"Metrics", "Milestones", "Adoption"}}};
   return r;
 }
 
@@ -68,7 +69,7 @@ TEST_CASE("Discord content never exceeds 2,000 characters and drops optional par
 
   r.text.clear();
   for (int i = 0; i < 1500; ++i) r.text += "\xC3\xA9";  // 2 bytes each
-  r.text += r.text;                                      // 3,000 code points
+  r.text += r.text;                                     // 3,000 code points
   const auto cut = render_discord(r);
   CHECK(protocol::count_code_points(cut) == discord_content_limit);
   CHECK(cut.ends_with("\xE2\x80\xA6"));

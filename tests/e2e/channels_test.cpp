@@ -227,7 +227,8 @@ double metric(unsigned short port, const std::string& prefix) {
 
 }  // namespace
 
-TEST_CASE("Slack slash commands get ephemeral block answers and follow-ups keep the channel's context", "[e2e][channels]") {
+TEST_CASE("Slack slash commands get ephemeral block answers and follow-ups keep the channel's context",
+          "[e2e][channels]") {
   fake_slack_api api;
   server_process server({}, channel_env(api.port()));
 
@@ -307,13 +308,15 @@ TEST_CASE("Slack answers 415, 400 and 413 for wrong content types, malformed and
   require_healthy(port);
 
   // The handshake, signed: the challenge comes back.
-  auto o = require_json_200(
-      slack_post(port, R"({"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})",
-                 "application/json"));
+  auto o = require_json_200(slack_post(
+      port,
+      R"({"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})",
+      "application/json"));
   CHECK(str(o, "challenge") == "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
 }
 
-TEST_CASE("Slack events are acknowledged and answered through chat.postMessage on the stand-in API", "[e2e][channels]") {
+TEST_CASE("Slack events are acknowledged and answered through chat.postMessage on the stand-in API",
+          "[e2e][channels]") {
   fake_slack_api api;
   server_process server({}, channel_env(api.port()));
   const auto port = server.port();
@@ -325,7 +328,8 @@ TEST_CASE("Slack events are acknowledged and answered through chat.postMessage o
   // A mention in a channel: acknowledged at once, answered in that channel.
   const auto ack = slack_post(
       port,
-      event("Ev1", R"("type":"app_mention","user":"U0001","text":"<@UBOT> What does a TPM do?","ts":"1.1","channel":"C0001")"),
+      event("Ev1",
+            R"("type":"app_mention","user":"U0001","text":"<@UBOT> What does a TPM do?","ts":"1.1","channel":"C0001")"),
       "application/json");
   require_status(ack, 200);
   auto posted = api.next();
@@ -342,20 +346,34 @@ TEST_CASE("Slack events are acknowledged and answered through chat.postMessage o
 
   // Retries of the same event_id, bot messages and the app's own messages
   // are acknowledged and never answered.
-  require_status(slack_post(port,
-                            event("Ev1", R"("type":"app_mention","user":"U0001","text":"<@UBOT> What does a TPM do?","channel":"C0001")"),
-                            "application/json"),
-                 200);
-  require_status(slack_post(port, event("Ev2", R"("type":"message","channel_type":"im","bot_id":"B1","subtype":"bot_message","text":"hi","channel":"D0001")"),
-                            "application/json"),
-                 200);
-  require_status(slack_post(port, event("Ev3", R"("type":"message","channel_type":"im","user":"UBOT","text":"hi","channel":"D0001")"),
-                            "application/json"),
-                 200);
+  require_status(
+      slack_post(
+          port,
+          event("Ev1", R"("type":"app_mention","user":"U0001","text":"<@UBOT> What does a TPM do?","channel":"C0001")"),
+          "application/json"),
+      200);
+  require_status(
+      slack_post(
+          port,
+          event(
+              "Ev2",
+              R"("type":"message","channel_type":"im","bot_id":"B1","subtype":"bot_message","text":"hi","channel":"D0001")"),
+          "application/json"),
+      200);
+  require_status(
+      slack_post(port,
+                 event("Ev3", R"("type":"message","channel_type":"im","user":"UBOT","text":"hi","channel":"D0001")"),
+                 "application/json"),
+      200);
   // A direct message, in a thread, follows up on the DM's own context.
-  require_status(slack_post(port, event("Ev4", R"("type":"message","channel_type":"im","user":"U0001","text":"What skills does a PM need?","channel":"D0001","ts":"2.1","thread_ts":"2.0")"),
-                            "application/json"),
-                 200);
+  require_status(
+      slack_post(
+          port,
+          event(
+              "Ev4",
+              R"("type":"message","channel_type":"im","user":"U0001","text":"What skills does a PM need?","channel":"D0001","ts":"2.1","thread_ts":"2.0")"),
+          "application/json"),
+      200);
   posted = api.next();
   REQUIRE(posted.has_value());
   body = json::parse(posted->body).as_object();
@@ -363,9 +381,12 @@ TEST_CASE("Slack events are acknowledged and answered through chat.postMessage o
   CHECK(str(body, "thread_ts") == "2.0");
   CHECK(str(body, "text").find("Product Manager") != std::string::npos);
 
-  require_status(slack_post(port, event("Ev5", R"("type":"message","channel_type":"im","user":"U0001","text":"and a TPM?","channel":"D0001")"),
-                            "application/json"),
-                 200);
+  require_status(
+      slack_post(
+          port,
+          event("Ev5", R"("type":"message","channel_type":"im","user":"U0001","text":"and a TPM?","channel":"D0001")"),
+          "application/json"),
+      200);
   posted = api.next();
   REQUIRE(posted.has_value());
   body = json::parse(posted->body).as_object();
@@ -374,7 +395,8 @@ TEST_CASE("Slack events are acknowledged and answered through chat.postMessage o
   CHECK(metric(port, R"(advisor_slack_posts_total{result="ok"})") == 3);
 }
 
-TEST_CASE("Mattermost outgoing webhooks and slash commands get markdown answers; bad tokens get 401", "[e2e][channels]") {
+TEST_CASE("Mattermost outgoing webhooks and slash commands get markdown answers; bad tokens get 401",
+          "[e2e][channels]") {
   fake_slack_api api;
   server_process server({}, channel_env(api.port()));
   const auto port = server.port();
@@ -395,25 +417,29 @@ TEST_CASE("Mattermost outgoing webhooks and slash commands get markdown answers;
   CHECK(text.find("**Try asking:**") != std::string::npos);
 
   // JSON outgoing webhook: a follow-up in the same channel keeps context.
-  require_json_200(post(port, "/hooks/mattermost",
-                        R"({"token":"mm-outgoing-token","team_id":"team1","channel_id":"chan2","user_id":"user1","post_id":"p2","text":"advisor what skills does a TPM need?","trigger_word":"advisor"})",
-                        "application/json"));
-  o = require_json_200(post(port, "/hooks/mattermost",
-                            R"({"token":"mm-outgoing-token","team_id":"team1","channel_id":"chan2","user_id":"user1","post_id":"p3","text":"advisor: what about PMs?","trigger_word":"advisor"})",
-                            "application/json"));
+  require_json_200(post(
+      port, "/hooks/mattermost",
+      R"({"token":"mm-outgoing-token","team_id":"team1","channel_id":"chan2","user_id":"user1","post_id":"p2","text":"advisor what skills does a TPM need?","trigger_word":"advisor"})",
+      "application/json"));
+  o = require_json_200(post(
+      port, "/hooks/mattermost",
+      R"({"token":"mm-outgoing-token","team_id":"team1","channel_id":"chan2","user_id":"user1","post_id":"p3","text":"advisor: what about PMs?","trigger_word":"advisor"})",
+      "application/json"));
   CHECK(str(o, "text").find("Essential Skills and Competencies") != std::string::npos);
   CHECK(str(o, "text").find("Product Manager") != std::string::npos);
 
   // Slash command with the Authorization header.
-  o = require_json_200(post(port, "/hooks/mattermost",
-                            "channel_id=chan3&channel_name=x&command=%2Fadvisor&response_url=http%3A%2F%2Fx&team_domain="
-                            "acme&team_id=team1&text=what+is+a+PM%3F&token=mm-slash-token&user_id=user1&user_name=ada",
-                            "application/x-www-form-urlencoded", {{"Authorization", "Token mm-slash-token"}}));
+  o = require_json_200(
+      post(port, "/hooks/mattermost",
+           "channel_id=chan3&channel_name=x&command=%2Fadvisor&response_url=http%3A%2F%2Fx&team_domain="
+           "acme&team_id=team1&text=what+is+a+PM%3F&token=mm-slash-token&user_id=user1&user_name=ada",
+           "application/x-www-form-urlencoded", {{"Authorization", "Token mm-slash-token"}}));
   CHECK(str(o, "response_type") == "ephemeral");
   CHECK(str(o, "text").find("Product Manager") != std::string::npos);
 
-  require_status(post(port, "/hooks/mattermost", outgoing("wrong-token", "advisor hi"), "application/x-www-form-urlencoded"),
-                 401, "unauthorized");
+  require_status(
+      post(port, "/hooks/mattermost", outgoing("wrong-token", "advisor hi"), "application/x-www-form-urlencoded"), 401,
+      "unauthorized");
   require_status(post(port, "/hooks/mattermost", outgoing("", "advisor hi"), "application/x-www-form-urlencoded"), 401,
                  "unauthorized");
   require_status(post(port, "/hooks/mattermost", outgoing("mm-slash-token", "advisor hi"),
@@ -422,7 +448,8 @@ TEST_CASE("Mattermost outgoing webhooks and slash commands get markdown answers;
   require_status(post(port, "/hooks/mattermost", outgoing("mm-outgoing-token", "advisor hi"), "text/plain"), 415,
                  "unsupported_media_type");
   require_status(post(port, "/hooks/mattermost", "{broken", "application/json"), 400);
-  require_status(post(port, "/hooks/mattermost", R"({"token":"mm-outgoing-token","text":"hi"})", "application/json"), 400);
+  require_status(post(port, "/hooks/mattermost", R"({"token":"mm-outgoing-token","text":"hi"})", "application/json"),
+                 400);
   CHECK(metric(port, R"(advisor_channel_rejected_total{channel="mattermost",reason="bad_signature"})") == 2);
   require_healthy(port);
 }
@@ -442,48 +469,63 @@ TEST_CASE("Teams outgoing webhooks: HMAC per ?id=, mention stripped, markdown re
   // The second webhook, selected by ?id=, with its own key; a comparison is a table.
   const std::string body =
       R"({"type":"message","id":"1700000000001","timestamp":"2024-01-01T00:00:00Z","from":{"id":"29:u1","name":"Ada"},"conversation":{"id":"19:c1"},"text":"<at>Advisor</at> TPM vs PM?"})";
-  o = require_json_200(post(port, "/hooks/teams?id=hr", body, "application/json", {{"Authorization", teams_sign(teams_key_hr, body)}}));
+  o = require_json_200(
+      post(port, "/hooks/teams?id=hr", body, "application/json", {{"Authorization", teams_sign(teams_key_hr, body)}}));
   CHECK(str(o, "type") == "message");
   CHECK(str(o, "text").find("| Aspect |") != std::string::npos);
   CHECK(str(o, "text").find("**Try asking:**") != std::string::npos);
   // A replay of the same activity gets the same answer.
-  auto again = require_json_200(post(port, "/hooks/teams?id=hr", body, "application/json", {{"Authorization", teams_sign(teams_key_hr, body)}}));
+  auto again = require_json_200(
+      post(port, "/hooks/teams?id=hr", body, "application/json", {{"Authorization", teams_sign(teams_key_hr, body)}}));
   CHECK(again == o);
 
   // Follow-up in the same conversation.
-  const std::string q1 = R"({"type":"message","id":"a2","from":{"id":"29:u1"},"conversation":{"id":"19:c9"},"text":"<at>Advisor</at> How is a TPM measured?"})";
-  const std::string q2 = R"({"type":"message","id":"a3","from":{"id":"29:u1"},"conversation":{"id":"19:c9"},"text":"<at>Advisor</at> what about PMs?"})";
-  require_json_200(post(port, "/hooks/teams", q1, "application/json", {{"Authorization", teams_sign(teams_key_default, q1)}}));
-  o = require_json_200(post(port, "/hooks/teams", q2, "application/json", {{"Authorization", teams_sign(teams_key_default, q2)}}));
+  const std::string q1 =
+      R"({"type":"message","id":"a2","from":{"id":"29:u1"},"conversation":{"id":"19:c9"},"text":"<at>Advisor</at> How is a TPM measured?"})";
+  const std::string q2 =
+      R"({"type":"message","id":"a3","from":{"id":"29:u1"},"conversation":{"id":"19:c9"},"text":"<at>Advisor</at> what about PMs?"})";
+  require_json_200(
+      post(port, "/hooks/teams", q1, "application/json", {{"Authorization", teams_sign(teams_key_default, q1)}}));
+  o = require_json_200(
+      post(port, "/hooks/teams", q2, "application/json", {{"Authorization", teams_sign(teams_key_default, q2)}}));
   CHECK(str(o, "text").find("Product Manager") != std::string::npos);
   CHECK(str(o, "text").find("key metrics are product adoption") != std::string::npos);
 
   // Failures.
-  require_status(post(port, "/hooks/teams?id=hr", body, "application/json", {{"Authorization", teams_sign(teams_key_default, body)}}),
+  require_status(post(port, "/hooks/teams?id=hr", body, "application/json",
+                      {{"Authorization", teams_sign(teams_key_default, body)}}),
                  401, "unauthorized");
-  require_status(post(port, "/hooks/teams?id=nope", body, "application/json", {{"Authorization", teams_sign(teams_key_hr, body)}}),
-                 401, "unauthorized");
+  require_status(
+      post(port, "/hooks/teams?id=nope", body, "application/json", {{"Authorization", teams_sign(teams_key_hr, body)}}),
+      401, "unauthorized");
   require_status(post(port, "/hooks/teams", body, "application/json"), 401, "unauthorized");
-  require_status(post(port, "/hooks/teams", body + " ", "application/json", {{"Authorization", teams_sign(teams_key_default, body)}}),
+  require_status(post(port, "/hooks/teams", body + " ", "application/json",
+                      {{"Authorization", teams_sign(teams_key_default, body)}}),
                  401, "unauthorized");
-  require_status(post(port, "/hooks/teams", "", "application/json", {{"Authorization", teams_sign(teams_key_default, "")}}), 400);
-  require_status(post(port, "/hooks/teams", "[1]", "application/json", {{"Authorization", teams_sign(teams_key_default, "[1]")}}), 400);
-  require_status(post(port, "/hooks/teams", body, "text/plain", {{"Authorization", teams_sign(teams_key_default, body)}}), 415,
-                 "unsupported_media_type");
+  require_status(
+      post(port, "/hooks/teams", "", "application/json", {{"Authorization", teams_sign(teams_key_default, "")}}), 400);
+  require_status(
+      post(port, "/hooks/teams", "[1]", "application/json", {{"Authorization", teams_sign(teams_key_default, "[1]")}}),
+      400);
+  require_status(
+      post(port, "/hooks/teams", body, "text/plain", {{"Authorization", teams_sign(teams_key_default, body)}}), 415,
+      "unsupported_media_type");
   require_healthy(port);
 }
 
-TEST_CASE("Discord interactions: PING vector, application commands within 2,000 characters, bad signatures", "[e2e][channels]") {
+TEST_CASE("Discord interactions: PING vector, application commands within 2,000 characters, bad signatures",
+          "[e2e][channels]") {
   fake_slack_api api;
   server_process server({}, channel_env(api.port()));
   const auto port = server.port();
 
   // integrations.md's Discord-shaped vector, as is.
-  const auto pong = post(port, "/hooks/discord", R"({"type":1})", "application/json",
-                         {{"X-Signature-Ed25519",
-                           "1695961a47c91a1ec033b819b7e87e3dbc583dd0cee6d1fd0216f58ac87b6228ae531ddbf91fb7bc28d7edf7f08604"
-                           "da16f54624f38a6bc0614e4dc13cd47f0f"},
-                          {"X-Signature-Timestamp", "1700000000"}});
+  const auto pong =
+      post(port, "/hooks/discord", R"({"type":1})", "application/json",
+           {{"X-Signature-Ed25519",
+             "1695961a47c91a1ec033b819b7e87e3dbc583dd0cee6d1fd0216f58ac87b6228ae531ddbf91fb7bc28d7edf7f08604"
+             "da16f54624f38a6bc0614e4dc13cd47f0f"},
+            {"X-Signature-Timestamp", "1700000000"}});
   auto o = require_json_200(pong);
   CHECK(json::value(o) == json::parse(R"({"type":1})"));
 
@@ -506,26 +548,30 @@ TEST_CASE("Discord interactions: PING vector, application commands within 2,000 
   // Follow-up in the same channel.
   require_json_200(discord_post(port, command("c2", "What skills does a TPM need?")));
   o = require_json_200(discord_post(port, command("c2", "what about PMs?")));
-  CHECK(std::string(o.at("data").at("content").as_string()).find("Essential Skills and Competencies") != std::string::npos);
+  CHECK(std::string(o.at("data").at("content").as_string()).find("Essential Skills and Competencies") !=
+        std::string::npos);
 
   // Discord's own probe: a bad signature must get 401.
   const std::string ping = R"({"type":1})";
   require_status(post(port, "/hooks/discord", ping, "application/json",
                       {{"X-Signature-Ed25519", std::string(128, '0')}, {"X-Signature-Timestamp", "1700000000"}}),
                  401, "unauthorized");
-  require_status(post(port, "/hooks/discord", ping, "application/json",
-                      {{"X-Signature-Ed25519", discord_sign("1700000000" + ping)}, {"X-Signature-Timestamp", "1700000001"}}),
-                 401, "unauthorized");
+  require_status(
+      post(port, "/hooks/discord", ping, "application/json",
+           {{"X-Signature-Ed25519", discord_sign("1700000000" + ping)}, {"X-Signature-Timestamp", "1700000001"}}),
+      401, "unauthorized");
   require_status(post(port, "/hooks/discord", ping, "application/json"), 401, "unauthorized");
-  require_status(post(port, "/hooks/discord", ping, "text/plain",
-                      {{"X-Signature-Ed25519", discord_sign("1700000000" + ping)}, {"X-Signature-Timestamp", "1700000000"}}),
-                 415, "unsupported_media_type");
+  require_status(
+      post(port, "/hooks/discord", ping, "text/plain",
+           {{"X-Signature-Ed25519", discord_sign("1700000000" + ping)}, {"X-Signature-Timestamp", "1700000000"}}),
+      415, "unsupported_media_type");
   require_status(discord_post(port, "{oops"), 400);
   require_status(discord_post(port, R"({"type":9})"), 400);
   require_healthy(port);
 }
 
-TEST_CASE("channels without a secret are off (404); a secrets file enables them and secrets stay out of logs", "[e2e][channels]") {
+TEST_CASE("channels without a secret are off (404); a secrets file enables them and secrets stay out of logs",
+          "[e2e][channels]") {
   {
     server_process server;
     for (const char* route : {"/hooks/slack", "/hooks/mattermost", "/hooks/teams", "/hooks/discord"}) {

@@ -15,8 +15,8 @@ using namespace advisor::server;
 
 namespace {
 
-std::optional<server_options> parse(const std::vector<std::string>& items, const std::map<std::string, std::string>& env,
-                                    std::string& error) {
+std::optional<server_options> parse(const std::vector<std::string>& items,
+                                    const std::map<std::string, std::string>& env, std::string& error) {
   std::vector<const char*> argv{"advisor"};
   for (const auto& a : items) argv.push_back(a.c_str());
   const env_lookup lookup = [&env](const char* name) -> const char* {
@@ -44,12 +44,13 @@ struct temp_file {
 
 TEST_CASE("channel secrets come from ADVISOR_* environment variables", "[server][channels]") {
   std::string error;
-  const auto o = parse({}, {{"ADVISOR_SLACK_SIGNING_SECRET", "s3cret"},
-                            {"ADVISOR_SLACK_BOT_TOKEN", "xoxb-1"},
-                            {"ADVISOR_SLACK_API_URL", "http://127.0.0.1:9/api/"},
-                            {"ADVISOR_MATTERMOST_TOKEN", "a, b"},
-                            {"ADVISOR_TEAMS_SECRETS", "=Zm9v,hr=YmFyYg=="},
-                            {"ADVISOR_DISCORD_PUBLIC_KEY", std::string(64, 'a')}},
+  const auto o = parse({},
+                       {{"ADVISOR_SLACK_SIGNING_SECRET", "s3cret"},
+                        {"ADVISOR_SLACK_BOT_TOKEN", "xoxb-1"},
+                        {"ADVISOR_SLACK_API_URL", "http://127.0.0.1:9/api/"},
+                        {"ADVISOR_MATTERMOST_TOKEN", "a, b"},
+                        {"ADVISOR_TEAMS_SECRETS", "=Zm9v,hr=YmFyYg=="},
+                        {"ADVISOR_DISCORD_PUBLIC_KEY", std::string(64, 'a')}},
                        error);
   INFO(error);
   REQUIRE(o.has_value());
@@ -110,9 +111,9 @@ TEST_CASE("a secrets file sets channel secrets; the environment and flags overri
 
 TEST_CASE("--help names the channel variables without showing values", "[server][channels]") {
   const auto help = options_help();
-  for (const char* var : {"ADVISOR_SLACK_SIGNING_SECRET", "ADVISOR_SLACK_BOT_TOKEN", "ADVISOR_SLACK_API_URL",
-                          "ADVISOR_MATTERMOST_TOKEN", "ADVISOR_TEAMS_SECRETS", "ADVISOR_DISCORD_PUBLIC_KEY",
-                          "ADVISOR_SECRETS_FILE"}) {
+  for (const char* var :
+       {"ADVISOR_SLACK_SIGNING_SECRET", "ADVISOR_SLACK_BOT_TOKEN", "ADVISOR_SLACK_API_URL", "ADVISOR_MATTERMOST_TOKEN",
+        "ADVISOR_TEAMS_SECRETS", "ADVISOR_DISCORD_PUBLIC_KEY", "ADVISOR_SECRETS_FILE"}) {
     INFO(var);
     CHECK(help.find(var) != std::string::npos);
   }
