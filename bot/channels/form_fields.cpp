@@ -8,7 +8,11 @@ namespace advisor::channels {
 std::optional<form_fields> form_fields::parse(std::string_view body) {
   form_fields out;
   if (body.empty()) return out;
-  const auto params = boost::urls::parse_query(body);
+  // Boost.URL 1.81's parse_query reads up to a NUL (strlen, seen with ASan)
+  // whatever the view's length: parse a NUL-terminated copy, as body may be
+  // a view into a longer buffer (a request target's query).
+  const std::string owned(body);
+  const auto params = boost::urls::parse_query(owned);
   if (!params) return std::nullopt;
   boost::urls::encoding_opts opts;
   opts.space_as_plus = true;

@@ -48,7 +48,7 @@ net::awaitable<error_code> exchange(Stream& stream, tcp_stream& lowest, http::re
 slack_api_client::slack_api_client(std::string base_url, std::string bot_token, server::logger& log,
                                    server::counter_family& results)
     : token_(std::move(bot_token)), log_(log), results_(results), state_(std::make_unique<state>()) {
-  const auto url = boost::urls::parse_uri(base_url);
+  const auto url = boost::urls::parse_uri(boost::urls::string_view(base_url.data(), base_url.size()));
   if (url && (url->scheme() == "http" || url->scheme() == "https") && !url->encoded_host().empty()) {
     tls_ = url->scheme() == "https";
     host_ = std::string(url->encoded_host());

@@ -33,7 +33,10 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 // The decoded ?id= value; nullopt when the query cannot be parsed.
 std::optional<std::string> webhook_id(std::string_view query) {
   if (query.empty()) return std::string();
-  const auto params = boost::urls::parse_query(query);
+  // Boost.URL 1.81's parse_query reads up to a NUL whatever the view's
+  // length; the query is a view into the target: parse a terminated copy.
+  const std::string owned(query);
+  const auto params = boost::urls::parse_query(owned);
   if (!params) return std::nullopt;
   for (const auto& p : *params) {
     if (p.key.decode() == "id") return p.has_value ? p.value.decode() : std::string();

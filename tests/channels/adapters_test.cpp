@@ -61,3 +61,12 @@ TEST_CASE("recent_ids reports duplicates and forgets the oldest beyond capacity"
   CHECK_FALSE(ids.find("a").has_value());
   CHECK(ids.size() == 2);
 }
+
+TEST_CASE("form_fields reads only the view it is given (query views are not NUL-terminated)", "[channels]") {
+  const std::string target = "a=1&b=2XYZ&c=3";
+  const auto f = form_fields::parse(std::string_view(target).substr(0, 7));
+  REQUIRE(f.has_value());
+  CHECK(f->get("a") == "1");
+  CHECK(f->get("b") == "2");
+  CHECK_FALSE(f->has("c"));
+}
