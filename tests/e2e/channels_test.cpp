@@ -395,7 +395,7 @@ TEST_CASE("Slack events are acknowledged and answered through chat.postMessage o
   CHECK(metric(port, R"(advisor_slack_posts_total{result="ok"})") == 3);
 }
 
-TEST_CASE("Mattermost outgoing webhooks and slash commands get markdown answers; bad tokens get 401",
+TEST_CASE("Mattermost outgoing webhooks and slash commands get markdown answers, bad tokens get 401",
           "[e2e][channels]") {
   fake_slack_api api;
   server_process server({}, channel_env(api.port()));
@@ -570,7 +570,7 @@ TEST_CASE("Discord interactions: PING vector, application commands within 2,000 
   require_healthy(port);
 }
 
-TEST_CASE("channels without a secret are off (404); a secrets file enables them and secrets stay out of logs",
+TEST_CASE("channels without a secret are off (404), a secrets file enables them, secrets stay out of logs",
           "[e2e][channels]") {
   {
     server_process server;

@@ -83,7 +83,7 @@ TEST_CASE("secrets are refused on the command line and never echoed", "[server][
   CHECK_FALSE(parse({}, {{"ADVISOR_SLACK_API_URL", "ftp://x"}}, error).has_value());
 }
 
-TEST_CASE("a secrets file sets channel secrets; the environment and flags override it", "[server][channels]") {
+TEST_CASE("a secrets file sets channel secrets, the environment and flags override it", "[server][channels]") {
   const temp_file f(
       "# channel secrets\n"
       "ADVISOR_SLACK_SIGNING_SECRET=from-file\n"
