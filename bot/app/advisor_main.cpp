@@ -8,6 +8,7 @@
 #include <exception>
 #include <iostream>
 
+#include "bot/channels/channels.hpp"
 #include "bot/engine/brain.hpp"
 #include "bot/server/admin_routes.hpp"
 #include "bot/server/logger.hpp"
@@ -101,8 +102,9 @@ int main(int argc, char** argv) {
   // Declared after the server: destroyed first, while the context lives.
   advisor::server::rules_reloader reloader(server.context(), sources_of(*options));
   server.on_reload([&reloader] { reloader.request("SIGHUP"); });
-  const char* admin_token = std::getenv("ADVISOR_ADMIN_TOKEN");
-  advisor::server::add_admin_routes(server.context(), reloader, admin_token ? admin_token : "");
+  advisor::server::add_admin_routes(server.context(), reloader, options->admin_token);
+  // Team-chat webhooks: only those whose secret is configured.
+  const auto channels = advisor::channels::add_channel_routes(server.context());
   if (const auto ec = server.listen()) {
     log.always(log_level::error, "listen_failed")
         .str("address", options->bind)
@@ -120,6 +122,9 @@ int main(int argc, char** argv) {
       .str("version", brain->version())
       .num("rules", static_cast<std::uint64_t>(brain->rule_count()))
       .num("threads", options->threads);
+  for (const auto& name : channels) {
+    log.at(log_level::info, "channel_enabled").str("channel", name).str("route", "/hooks/" + name);
+  }
   const std::string host = endpoint.address().is_unspecified() ? "localhost" : address;
   std::cerr << "advisor listening on http://" << host << ":" << endpoint.port() << " (WebSocket ws://" << host << ":"
             << endpoint.port() << "/ws)" << std::endl;

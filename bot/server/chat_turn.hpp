@@ -20,6 +20,12 @@ std::string answer_turn(server_context& ctx, const brain& b, conversation& conv,
                         const protocol::reply_to& id, std::string_view session, std::string_view channel,
                         bool include_session = false);
 
+// Like answer_turn, for channels that render the reply themselves (the
+// team-chat webhooks): asks the brain, counts and logs the turn, and returns
+// the structured reply. Does not count messages_total (the caller does).
+reply answer_reply(server_context& ctx, const brain& b, conversation& conv, std::string_view text,
+                   std::string_view session, std::string_view channel);
+
 // Returns the error frame for e and counts it.
 std::string error_turn(server_context& ctx, const protocol::frame_error& e, std::string_view session,
                        std::string_view channel);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <thread>
 
 namespace advisor::server {
@@ -29,6 +30,7 @@ struct option_spec {
   bool from_env;
   setter set;
   shower show;
+  bool secret = false;  // environment or secrets file only; its value never appears in messages
 };
 
 std::string env_name(std::string_view flag) {
@@ -152,6 +154,39 @@ setter duration_field(std::chrono::milliseconds server_options::*field, std::chr
     if (!parse_duration(v, d)) return err = "expected a duration such as 250ms, 10s, 30m or 1h", false;
     if (d < lo) return err = "must be at least " + show_duration(lo), false;
     o.*field = d;
+    return true;
+  };
+}
+
+// Splits a comma-separated list, trimming spaces; empty items are dropped.
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> out;
+  while (!v.empty()) {
+    const auto comma = v.find(',');
+    std::string_view item = v.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool is_base64(std::string_view s) {
+  if (s.empty() || s.size() % 4 != 0) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/') continue;
+    if (c == '=' && i + 2 >= s.size()) continue;
+    return false;
+  }
+  return true;
+}
+
+setter text_field(std::string server_options::*field) {
+  return [=](server_options& o, std::string_view v, std::string&) {
+    o.*field = std::string(v);
     return true;
   };
 }
@@ -293,6 +328,62 @@ const std::vector<option_spec>& specs() {
        [](const o& opt) { return std::string(to_string(opt.level)); }},
       {"log-text", "", "include user text in logs", true, switch_field(&o::log_text),
        [](const o& opt) { return std::string(opt.log_text ? "on" : "off"); }},
+      {"secrets-file", "FILE", "file of ADVISOR_NAME=value lines (channel secrets); read before the environment", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         if (v.empty()) return err = "expected a file name", false;
+         opt.secrets_file = std::string(v);
+         return true;
+       },
+       [](const o&) { return std::string("none"); }},
+      {"slack-signing-secret", "SECRET", "Slack app signing secret; enables POST /hooks/slack", true,
+       text_field(&o::slack_signing_secret), [](const o&) { return std::string("unset"); }, true},
+      {"slack-bot-token", "TOKEN", "Slack bot token (xoxb-...) for Events API answers via chat.postMessage", true,
+       text_field(&o::slack_bot_token), [](const o&) { return std::string("unset"); }, true},
+      {"slack-api-url", "URL", "Slack Web API base URL (http:// or https://)", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         if (!v.starts_with("http://") && !v.starts_with("https://")) return err = "expected an http(s):// URL", false;
+         while (v.size() > 8 && v.back() == '/') v.remove_suffix(1);
+         opt.slack_api_url = std::string(v);
+         return true;
+       },
+       [](const o& opt) { return opt.slack_api_url; }},
+      {"mattermost-token", "TOKENS",
+       "Mattermost webhook/slash-command tokens, comma-separated; enables /hooks/mattermost", true,
+       [](o& opt, std::string_view v, std::string&) {
+         opt.mattermost_tokens = split_list(v);
+         return true;
+       },
+       [](const o&) { return std::string("unset"); }, true},
+      {"teams-secrets", "PAIRS",
+       "Teams outgoing-webhook tokens as id=base64 pairs, comma-separated (empty id: no ?id=); enables /hooks/teams",
+       true,
+       [](o& opt, std::string_view v, std::string& err) {
+         opt.teams_secrets.clear();
+         for (const auto& item : split_list(v)) {
+           const auto eq = item.find('=');
+           if (eq == std::string::npos) return err = "expected id=base64 pairs separated by commas", false;
+           std::string id = item.substr(0, eq);
+           std::string key = item.substr(eq + 1);
+           while (!id.empty() && id.back() == ' ') id.pop_back();
+           while (!key.empty() && key.front() == ' ') key.erase(0, 1);
+           if (!is_base64(key)) return err = "the token for id '" + id + "' is not base64", false;
+           opt.teams_secrets.emplace_back(std::move(id), std::move(key));
+         }
+         return true;
+       },
+       [](const o&) { return std::string("unset"); }, true},
+      {"discord-public-key", "HEX", "Discord application public key (64 hex digits); enables /hooks/discord", true,
+       [](o& opt, std::string_view v, std::string& err) {
+         const bool hex = v.size() == 64 && std::all_of(v.begin(), v.end(), [](char c) {
+                            return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+                          });
+         if (!v.empty() && !hex) return err = "expected 64 hex digits", false;
+         opt.discord_public_key = std::string(v);
+         return true;
+       },
+       [](const o&) { return std::string("unset"); }},
+      {"admin-token", "TOKEN", "bearer token for POST /admin/reload (hot reload); unset: no admin routes", true,
+       text_field(&o::admin_token), [](const o&) { return std::string("unset"); }, true},
       {"check", "", "load and validate rules and knowledge, print every problem, exit 0 (clean) or 1", false,
        switch_field(&o::check), [](const o&) { return std::string(); }},
       {"help", "", "print this help and exit", false, switch_field(&o::help), [](const o&) { return std::string(); }},
@@ -309,9 +400,86 @@ const option_spec* find_spec(std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// "VAR='value'", or just VAR for secrets (their values never appear in messages).
+std::string shown(const option_spec& spec, const std::string& var, std::string_view value) {
+  return spec.secret ? var : var + "='" + std::string(value) + "'";
+}
+
+// The --secrets-file value: from argv when given there, else the environment.
+std::optional<std::string> secrets_file_name(int argc, const char* const* argv, const env_lookup& env) {
+  std::optional<std::string> name;
+  if (env) {
+    if (const char* v = env("ADVISOR_SECRETS_FILE")) name = v;
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a.starts_with("--secrets-file=")) {
+      name = std::string(a.substr(15));
+    } else if (a == "--secrets-file" && i + 1 < argc) {
+      name = argv[++i];
+    }
+  }
+  return name;
+}
+
+// Applies the secrets file's ADVISOR_NAME=value lines.
+bool read_secrets_file(const std::string& file, server_options& opt, std::string& error) {
+  std::ifstream in(file);
+  if (!in) {
+    error = "cannot read secrets file '" + file + "'";
+    return false;
+  }
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::string_view l = line;
+    while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+    if (l.empty() || l.front() == '#') continue;
+    if (l.starts_with("export ")) l.remove_prefix(7);
+    const auto eq = l.find('=');
+    const std::string where = "secrets file '" + file + "' line " + std::to_string(number);
+    if (eq == std::string_view::npos) {
+      error = where + ": expected ADVISOR_NAME=value";
+      return false;
+    }
+    std::string_view name = l.substr(0, eq);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    std::string_view value = l.substr(eq + 1);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    const option_spec* spec = nullptr;
+    for (const auto& s : specs()) {
+      if (s.from_env && env_name(s.name) == name && s.name != "secrets-file") spec = &s;
+    }
+    if (spec == nullptr) {
+      error = where + ": unknown setting '" + std::string(name) + "'";
+      return false;
+    }
+    std::string why;
+    if (!spec->set(opt, value, why)) {
+      error = where + ": " + shown(*spec, std::string(name), value) + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<server_options> parse_options(int argc, const char* const* argv, const env_lookup& env,
                                             std::string& error) {
   server_options opt;
+  if (const auto file = secrets_file_name(argc, argv, env)) {
+    if (file->empty()) {
+      error = "option '--secrets-file' needs a file name";
+      return std::nullopt;
+    }
+    if (!read_secrets_file(*file, opt, error)) return std::nullopt;
+  }
   for (const auto& spec : specs()) {
     if (!spec.from_env || !env) continue;
     const std::string var = env_name(spec.name);
@@ -319,7 +487,7 @@ std::optional<server_options> parse_options(int argc, const char* const* argv, c
     if (value == nullptr) continue;
     std::string why;
     if (!spec.set(opt, value, why)) {
-      error = "environment variable " + var + "='" + value + "': " + why;
+      error = "environment variable " + shown(spec, var, value) + ": " + why;
       return std::nullopt;
     }
   }
@@ -338,6 +506,11 @@ std::optional<server_options> parse_options(int argc, const char* const* argv, c
     const option_spec* spec = find_spec(a);
     if (spec == nullptr) {
       error = "unknown option '--" + std::string(a) + "'";
+      return std::nullopt;
+    }
+    if (spec->secret) {
+      error = "option '--" + std::string(a) + "': secrets are not accepted on the command line (visible in ps); set " +
+              env_name(spec->name) + " in the environment or the --secrets-file";
       return std::nullopt;
     }
     if (spec->arg.empty()) {
@@ -372,16 +545,23 @@ std::string options_help() {
       "Usage: advisor [OPTIONS]\n"
       "\n"
       "Serves the TPM-vs-PM advisor over HTTP and WebSocket on one port:\n"
-      "  GET /ws (WebSocket), POST /api/v1/chat, GET /healthz, GET /readyz, GET /metrics.\n"
+      "  GET /ws (WebSocket), POST /api/v1/chat, GET /healthz, GET /readyz, GET /metrics,\n"
+      "  POST /hooks/slack|mattermost|teams|discord (each only when its secret is set).\n"
       "\n"
       "Every option can also be set by the environment variable shown (the flag wins).\n"
       "Durations take ms, s, m or h (a bare number is seconds); sizes take KiB or MiB.\n"
       "\n"
       "Options:\n";
   for (const auto& spec : specs()) {
-    std::string head = "  --";
-    head += spec.name;
-    if (!spec.arg.empty()) {
+    // Secrets have no flag: show their variable instead.
+    std::string head = "  ";
+    if (spec.secret) {
+      head += env_name(spec.name);
+    } else {
+      head += "--";
+      head += spec.name;
+    }
+    if (!spec.arg.empty() && !spec.secret) {
       head += ' ';
       head += spec.arg;
     }
@@ -392,6 +572,10 @@ std::string options_help() {
     }
     out.append(34 - head.size(), ' ');
     out += spec.help;
+    if (spec.secret) {
+      out += " [secret: environment or --secrets-file only, never a flag]\n";
+      continue;
+    }
     std::string extra;
     const std::string def = spec.show(defaults);
     if (!def.empty()) extra = "default: " + def;

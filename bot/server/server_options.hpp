@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/server/logger.hpp"
@@ -66,6 +67,22 @@ struct server_options {
   log_level level = log_level::info;  // least severe level written
   bool log_text = false;              // include user text in logs
 
+  // --- team-chat channels (integrations.md) ---
+  // A channel is enabled only when its secret is set. Secrets come from the
+  // environment or the secrets file, never from flags (they would show in ps),
+  // and are never logged.
+  std::filesystem::path secrets_file;  // KEY=value lines (ADVISOR_* names), read before the environment
+  std::string slack_signing_secret;    // secret: enables /hooks/slack
+  std::string slack_bot_token;         // secret: posts Events API answers with chat.postMessage
+  std::string slack_api_url = "https://slack.com/api";  // Slack Web API base URL (http:// for local stand-ins)
+  std::vector<std::string> mattermost_tokens;           // secret: accepted tokens; enables /hooks/mattermost
+  // secret: (?id= value, base64 token) pairs; enables /hooks/teams
+  std::vector<std::pair<std::string, std::string>> teams_secrets;
+  std::string discord_public_key;  // application public key, 64 hex digits; enables /hooks/discord
+
+  // --- administration ---
+  std::string admin_token;  // secret: bearer token for POST /admin/reload; unset: no admin routes
+
   // --- modes ---
   bool check = false;  // --check: validate rules and knowledge, then exit
   bool help = false;   // --help: print usage, then exit
@@ -74,8 +91,10 @@ struct server_options {
 // Looks up an environment variable; nullptr when unset.
 using env_lookup = std::function<const char*(const char*)>;
 
-// Builds options from ADVISOR_* environment variables, then from argv
-// (flags win). Accepts "--name value" and "--name=value". Durations take
+// Builds options from the secrets file (--secrets-file or
+// ADVISOR_SECRETS_FILE: "ADVISOR_NAME=value" lines, '#' comments), then
+// ADVISOR_* environment variables, then argv (flags win; secrets have no
+// flag). Accepts "--name value" and "--name=value". Durations take
 // ms, s, m or h suffixes (bare numbers are seconds); sizes take KiB/MiB (or
 // K/M) suffixes (bare numbers are bytes). Returns nullopt and sets error on
 // any unknown flag, missing or malformed value. Unset rules/knowledge

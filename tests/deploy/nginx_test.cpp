@@ -18,7 +18,8 @@ struct front {
   server_process advisor;
   nginx_process nginx;
 
-  explicit front(const std::vector<std::string>& advisor_args = {}) : advisor(advisor_args), nginx(advisor.port()) {}
+  explicit front(const std::vector<std::string>& advisor_args = {}, const std::vector<std::string>& env = {})
+      : advisor(advisor_args, env), nginx(advisor.port()) {}
 
   const std::filesystem::path& ca() const { return nginx.cert_file(); }
 };
@@ -151,4 +152,25 @@ TEST_CASE("nginx: POST /api/v1/chat over https, health, redirect and the body li
     auto r = https_get(f.nginx.tls_port(), other.cert_file(), "/healthz");
     REQUIRE(r.ec);
   }
+}
+
+TEST_CASE("nginx: a signed Teams webhook is answered through the TLS proxy, a tampered one refused", "[deploy][e2e]") {
+  // integrations.md's Teams vector: nginx must pass the raw body and the
+  // Authorization header through unchanged for the HMAC to verify.
+  const std::string body = R"({"type":"message","text":"<at>Bot</at> hello"})";
+  const std::string auth = "HMAC NFJ/F4oE3MimwSbEE6PUFDgawiB3QuNNLzRi9lGzu6w=";
+  front f({}, {"ADVISOR_TEAMS_SECRETS==vqF0En+Z0ucuRTM/01o2GuhMH3hKKk/N2bOmlM31zaA="});
+  const auto ok = https_post_json(f.nginx.tls_port(), f.ca(), "/hooks/teams", body, {{"Authorization", auth}});
+  INFO(ok.ec.message() << " " << ok.response.body());
+  REQUIRE(!ok.ec);
+  REQUIRE(ok.response.result_int() == 200);
+  const auto reply = json_of(ok);
+  CHECK(reply.at("type") == "message");
+  CHECK(!reply.at("text").as_string().empty());
+
+  std::string tampered = body;
+  tampered.replace(tampered.find("hello"), 5, "hellO");
+  const auto bad = https_post_json(f.nginx.tls_port(), f.ca(), "/hooks/teams", tampered, {{"Authorization", auth}});
+  REQUIRE(!bad.ec);
+  CHECK(bad.response.result_int() == 401);
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "bot/channels/crypto.hpp"
 #include "tests/e2e/clients.hpp"
 #include "tests/e2e/redis_process.hpp"
 #include "tests/e2e/server_process.hpp"
@@ -163,4 +164,44 @@ TEST_CASE("redis: stopping Redis mid-conversation keeps both replicas answering"
   }
   REQUIRE(redis_command(redis.port(), "EXISTS advisor:session:" + again) == ":1");
   REQUIRE(b.wait_for_output("\"session_store_up\""));
+}
+
+TEST_CASE("redis: a Slack channel's follow-up is answered in context by another replica", "[e2e][redis][channels]") {
+  namespace ch = advisor::channels;
+  const std::string secret = "8f742231b10e8888abcd99yyyzzz85a5";
+  redis_process redis;
+  const std::vector<std::string> env = {"ADVISOR_SLACK_SIGNING_SECRET=" + secret};
+  server_process a({"--sessions", redis.url()}, env);
+  server_process b({"--sessions", redis.url()}, env);
+
+  auto slash = [&](unsigned short port, const std::string& channel, const std::string& text) {
+    std::string escaped;
+    for (char c : text) escaped += c == ' ' ? std::string("+") : c == '?' ? std::string("%3F") : std::string(1, c);
+    std::string body = "team_id=T0001&channel_id=" + channel + "&user_id=U0001&command=%2Fadvisor&text=" + escaped;
+    const std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    const std::string sig = "v0=" + ch::to_hex(ch::hmac_sha256(secret, "v0:" + ts + ":" + body));
+    http::request<http::string_body> req(http::verb::post, "/hooks/slack", 11);
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/x-www-form-urlencoded");
+    req.set("X-Slack-Request-Timestamp", ts);
+    req.set("X-Slack-Signature", sig);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    const auto r = http_send(port, std::move(req));
+    INFO(r.response.body());
+    REQUIRE(r.response.result_int() == 200);
+    return r.response.body();
+  };
+
+  const auto first = slash(a.port(), "C100", "What skills does a TPM need?");
+  CHECK(first.find("Essential Skills and Competencies") != std::string::npos);
+  // The channel's context is saved behind the reply; wait until Redis has it.
+  REQUIRE(wait_for_topic(redis, "slack/T0001/C100/U0001"));
+  const auto follow_up = slash(b.port(), "C100", "what about PMs?");
+  CHECK(follow_up.find("Essential Skills and Competencies") != std::string::npos);
+  CHECK(follow_up.find("Product Manager") != std::string::npos);
+  // Another channel has no such context on either replica.
+  const auto other = slash(b.port(), "C200", "what about PMs?");
+  CHECK(other.find("Essential Skills and Competencies") == std::string::npos);
 }

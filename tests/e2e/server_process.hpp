@@ -27,14 +27,22 @@ namespace advisor::test {
 
 class server_process {
  public:
-  // Starts the server with --port 0 --bind 127.0.0.1 plus args; waits (up to
-  // 15 s) for the listening line. Throws when the server does not come up.
-  explicit server_process(const std::vector<std::string>& args = {}) {
+  // Starts the server with --port 0 --bind 127.0.0.1 plus args, and env
+  // ("NAME=value" entries, e.g. secrets) added to this process's environment;
+  // waits (up to 15 s) for the listening line. Throws when the server does
+  // not come up.
+  explicit server_process(const std::vector<std::string>& args = {}, const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv_s = {ADVISOR_SERVER_BIN, "--port", "0", "--bind", "127.0.0.1", "--threads", "2"};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
+    // Built before fork: the child only calls async-signal-safe functions.
+    std::vector<std::string> env_s = env;
+    std::vector<char*> envp;
+    for (auto& e : env_s) envp.push_back(e.data());
+    for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+    envp.push_back(nullptr);
 
     int out[2], err[2];
     if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -45,7 +53,7 @@ class server_process {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       dup2(out[1], 1);
       dup2(err[1], 2);
-      execv(argv[0], argv.data());
+      execve(argv[0], argv.data(), envp.data());
       _exit(127);
     }
     close(out[1]);

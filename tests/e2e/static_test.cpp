@@ -150,7 +150,7 @@ TEST_CASE("the demo page may be framed by the allowed origins only", "[e2e]") {
   CHECK(header(r, "Content-Security-Policy").ends_with("frame-ancestors 'self' https://a.example https://b.example"));
 }
 
-TEST_CASE("static routes answer only GET and HEAD; unknown files are 404", "[e2e]") {
+TEST_CASE("static routes answer only GET and HEAD, unknown files are 404", "[e2e]") {
   server_process server;
   const auto post = http_post(server.port(), "/widget.js", "{}");
   CHECK(post.response.result_int() == 405);

@@ -173,7 +173,7 @@ TEST_CASE("a comparison covers both roles side by side with a table", "[engine]"
   CHECK(std::find(r.sources.begin(), r.sources.end(), "Table of Comparison") != r.sources.end());
 }
 
-TEST_CASE("follow-ups inherit intent and roles; meta turns do not reset", "[engine]") {
+TEST_CASE("follow-ups inherit intent and roles, meta turns do not reset", "[engine]") {
   auto b = shipped();
   conversation c;
   CHECK(b->answer("what does a tpm focus on", c).intent == "primary_focus");

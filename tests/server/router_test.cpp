@@ -57,7 +57,7 @@ TEST_CASE("GET routes answer HEAD", "[server]") {
   CHECK(call(r.find(http::verb::head, "/healthz")) == "health|");
 }
 
-TEST_CASE("prefix routes match longer paths and pass the rest; exact routes win", "[server]") {
+TEST_CASE("prefix routes match longer paths and pass the rest, exact routes win", "[server]") {
   router r;
   r.add_prefix(http::verb::post, "/hooks/", answer("hooks"));
   r.add_prefix(http::verb::post, "/hooks/slack/", answer("slack"));

@@ -1,0 +1,98 @@
+#include "bot/channels/channel.hpp"
+
+#include <boost/json.hpp>
+
+#include "bot/protocol/utf8_text.hpp"
+#include "bot/server/chat_turn.hpp"
+#include "bot/server/http_response.hpp"
+
+namespace advisor::channels {
+namespace {
+
+void append_part(std::string& out, std::string_view part) {
+  for (const char c : part) {
+    if (c == '/') {
+      out += "%2F";
+    } else if (c == '%') {
+      out += "%25";
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+std::string_view media_type(std::string_view v) {
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+}  // namespace
+
+std::string conversation_key::to_string() const {
+  std::string out;
+  for (const auto part : {platform, team, channel, user}) {
+    if (!out.empty()) out.push_back('/');
+    append_part(out, part);
+  }
+  return out;
+}
+
+channel_base::channel_base(server::server_context& ctx, std::string name, server::counter_family& rejected)
+    : ctx_(ctx), name_(std::move(name)), rejected_(rejected) {}
+
+channel_base::answer channel_base::ask(const conversation_key& key, std::string_view text) {
+  answer out;
+  ctx_.metrics.messages_total().inc();
+  const auto b = ctx_.current_brain();
+  if (b == nullptr) {
+    out.error = reject(http::status::service_unavailable, "not_ready", "rules and knowledge are not loaded yet");
+    return out;
+  }
+  text = protocol::trim_unicode_space(text);
+  if (protocol::count_code_points(text) > ctx_.limits.max_text_chars) {
+    ctx_.metrics.error_counter(protocol::wire_error::too_long).inc();
+    advisor::reply r;
+    r.intent = "too_long";
+    r.text = "That question is too long (over " + std::to_string(ctx_.limits.max_text_chars) +
+             " characters). Please ask something shorter.";
+    out.reply = std::move(r);
+    return out;
+  }
+  // An empty question is a request for help.
+  if (text.empty()) text = "help";
+  const std::string session = key.to_string();
+  conversation conv = ctx_.sessions->load(session).value_or(conversation());
+  out.reply = server::answer_reply(ctx_, *b, conv, text, session, name_);
+  ctx_.sessions->save(session, conv);
+  return out;
+}
+
+route_response channel_base::unauthorized(verdict why) {
+  rejected_.with({name_, to_string(why)}).inc();
+  ctx_.metrics.error_counter("unauthorized").inc();
+  ctx_.log.at(server::log_level::info, "webhook_rejected").str("channel", name_).str("reason", to_string(why));
+  return server::error_response(http::status::unauthorized, "unauthorized",
+                                "the request is not signed correctly for this channel");
+}
+
+route_response channel_base::reject(http::status status, std::string_view code, std::string_view message) {
+  rejected_.with({name_, code}).inc();
+  ctx_.metrics.error_counter(code).inc();
+  return server::error_response(status, code, message);
+}
+
+route_response channel_base::json(std::string body) { return server::json_response(http::status::ok, std::move(body)); }
+
+std::string_view header(const route_request& r, std::string_view name) {
+  const auto it = r.message.find(name);
+  if (it == r.message.end()) return {};
+  return it->value();
+}
+
+bool has_media_type(const route_request& r, std::string_view type) {
+  return server::beast::iequals(media_type(header(r, "Content-Type")), type);
+}
+
+}  // namespace advisor::channels
