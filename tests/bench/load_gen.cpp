@@ -412,6 +412,7 @@ int main(int argc, char** argv) {
         errors_n = std::exchange(stats.errors, 0);
         lat_n.swap(stats.latencies_us);
       }
+      if (reporting_done && sent_n == 0 && replies_n == 0) break;  // the run ended on an interval boundary
       std::sort(lat_n.begin(), lat_n.end());
       std::printf("INTERVAL n=%d t_s=%.0f sent=%llu replies=%llu errors=%llu p99_ms=%.3f rss_kib=%ld\n", n,
                   std::chrono::duration<double>(clock_type::now() - t0).count(),

@@ -59,14 +59,14 @@ def connect_upgraded(port, timeout=5.0):
         data += chunk
     if not data.startswith(b"HTTP/1.1 101"):
         raise ConnectionError(data.split(b"\r\n", 1)[0].decode(errors="replace"))
-    return s
+    return s, data.split(b"\r\n\r\n", 1)[1]  # and what came after (the welcome, often)
 
 
 def slow_readers(args):
     socks = []
     for _ in range(args.connections):
         try:
-            socks.append(connect_upgraded(args.port))
+            socks.append(connect_upgraded(args.port)[0])
         except OSError as e:
             print(f"slow-readers: connect failed: {e}", file=sys.stderr)
     if not socks:
@@ -119,9 +119,10 @@ def flood(args):
         i += 1
         try:
             if kind == 0:
-                s = connect_upgraded(args.port)
+                s, rest = connect_upgraded(args.port)
                 s.settimeout(5)
-                s.recv(4096)  # the welcome
+                if not rest:
+                    s.recv(4096)  # the welcome
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 s.close()  # RST, no close frame
                 counts["upgraded"] += 1
