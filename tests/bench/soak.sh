@@ -24,10 +24,12 @@
 #   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 #   cmake --build build --target advisor load_gen
 # The advisor runs at its defaults (per-connection rate limit 15/s, info
-# logs to a file); RATE must stay under its --msg-rate.
+# logs to a file); RATE must stay under its --msg-rate. At the end the
+# advisor is stopped with SIGTERM and must exit 0; with a sanitizer build
+# (-DADVISOR_SANITIZE=ON) its stderr must hold no report.
 set -euo pipefail
 
-[[ $# -eq 1 ]] || { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -eq 1 ]] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 build=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 minutes=${MINUTES:-10} connections=${CONNECTIONS:-1000} rate=${RATE:-1}
@@ -120,6 +122,15 @@ sed 's/^/  /' "$tmp/flood.out"
 sleep 2
 echo "  server RSS: $rss_before KiB before, $(rss) KiB 2 s after the flood"
 if ! kill -0 "$pid" 2>/dev/null; then echo "soak.sh: the advisor died" >&2; status=1; fi
+# A clean stop: exit status 0 and, with a sanitizer build, no report.
+kill -TERM "$pid" 2>/dev/null || true
+advisor_status=0
+wait "$pid" || advisor_status=$?
+if ((advisor_status != 0)) || grep -qE 'Sanitizer|runtime error' "$tmp/advisor.err"; then
+  echo "soak.sh: the advisor exited with status $advisor_status; its stderr:" >&2
+  tail -n 80 "$tmp/advisor.err" >&2
+  status=1
+fi
 echo
 echo "SOAK ok=$((status == 0 ? 1 : 0))"
 exit $status
