@@ -29,7 +29,7 @@
 # (-DADVISOR_SANITIZE=ON) its stderr must hold no report.
 set -euo pipefail
 
-[[ $# -eq 1 ]] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -eq 1 ]] || { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 build=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 minutes=${MINUTES:-10} connections=${CONNECTIONS:-1000} rate=${RATE:-1}
