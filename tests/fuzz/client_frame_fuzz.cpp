@@ -1,12 +1,12 @@
 // libFuzzer target: the WebSocket client-frame parser and the HTTP chat
 // request parser (bot/protocol/client_frame.hpp) on arbitrary bytes. Both
 // must return a frame or a frame_error, never crash or throw.
-#include "bot/protocol/client_frame.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <variant>
+
+#include "bot/protocol/client_frame.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace advisor::protocol;

@@ -2,18 +2,26 @@
 // comments, trailing commas and the line of a syntax error, on arbitrary
 // bytes written to a temporary file. Far faster than loader_fuzz, which
 // also compiles the rules on every run.
-#include "bot/engine/json_file.hpp"
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
+
+#include "bot/engine/json_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("advisor-json-fuzz-" + std::to_string(::getpid()) + ".json");
+  static const std::filesystem::path path = [] {
+    auto p = std::filesystem::temp_directory_path() / ("advisor-json-fuzz-" + std::to_string(::getpid()) + ".json");
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove(path, ec);
+    });
+    return p;
+  }();
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

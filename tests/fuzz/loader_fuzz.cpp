@@ -4,6 +4,8 @@
 // brain::load must either load or report problems, never crash or throw.
 // (rules/english_words.json is replaced by a five-word list in the copy.)
 // The file is restored after each run.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +14,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "bot/engine/brain.hpp"
@@ -24,8 +25,8 @@ namespace {
 
 struct fixture {
   fs::path dir;
-  std::vector<fs::path> files;          // every JSON file the loader reads
-  std::vector<std::string> originals;   // their shipped contents
+  std::vector<fs::path> files;         // every JSON file the loader reads
+  std::vector<std::string> originals;  // their shipped contents
 };
 
 std::string slurp(const fs::path& p) {
@@ -71,7 +72,10 @@ fixture& the_fixture() {
       sorted.originals.push_back(x.originals[i]);
     }
     x = std::move(sorted);
-    std::atexit([] { std::error_code ec; fs::remove_all(the_fixture().dir, ec); });
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(the_fixture().dir, ec);
+    });
     return x;
   }();
   return f;
