@@ -39,6 +39,8 @@ void spit(const fs::path& p, std::string_view s) {
   out.write(s.data(), static_cast<std::streamsize>(s.size()));
 }
 
+fs::path fixture_dir;  // removed at exit
+
 fixture& the_fixture() {
   static fixture f = [] {
     fixture x;
@@ -72,9 +74,10 @@ fixture& the_fixture() {
       sorted.originals.push_back(x.originals[i]);
     }
     x = std::move(sorted);
+    fixture_dir = x.dir;  // not x.dir itself: the fixture is destroyed before atexit handlers run
     std::atexit([] {
       std::error_code ec;
-      fs::remove_all(the_fixture().dir, ec);
+      fs::remove_all(fixture_dir, ec);
     });
     return x;
   }();
