@@ -3,12 +3,17 @@
 #
 #   deploy/setup.sh run    install what is missing, build (Release), start the advisor
 #   deploy/setup.sh test   install what is missing, build, run the whole test suite
+#                          (with CI=true also under ASan+UBSan, and the fuzzers)
 #   deploy/setup.sh deps   only install the Debian packages
 #   deploy/setup.sh build  only build
 #
 # Works as root or as a normal user with sudo. Environment:
 #   BUILD_DIR (default: build), ADVISOR_PORT (default 8080), ADVISOR_BIND
 #   (default 127.0.0.1 for `run`), JOBS (default: number of cores).
+#   `test` only: ADVISOR_SANITIZE_TESTS=1 (default with CI=true) also builds
+#   build-asan (-DADVISOR_SANITIZE=ON) and runs the suite there;
+#   ADVISOR_FUZZ_TESTS=1 (default with CI=true) runs tests/fuzz/run.sh for
+#   FUZZ_SECONDS (default 20) per target.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -55,6 +60,24 @@ build() {
   cmake --build "$build_dir" -j "$jobs"
 }
 
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+# (LeakSanitizer included). -O1 -g1 keeps the build and the run fast enough
+# for CI. Left out here: browser.widget (Chromium drives the widget's
+# JavaScript; the server side it reaches is covered by the e2e cases, and the
+# browser dominates its minute-long run) and deploy.systemd_unit and
+# deploy.files (static checks of files that run no project code). The [deploy]
+# Catch2 cases (nginx in front of the sanitized advisor) do run.
+sanitize_tests() {
+  local dir=${ASAN_BUILD_DIR:-build-asan}
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+        -DADVISOR_SANITIZE=ON
+  cmake --build "$dir" -j "$jobs" --target advisor advisor-client advisor_tests
+  echo "setup: running the test suite under ASan+UBSan ($dir)" >&2
+  (cd "$dir" && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     ctest --output-on-failure -j "$jobs" -LE browser -E '^deploy\.(systemd_unit|files)$')
+}
+
 case "${1:-}" in
   deps)
     install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
@@ -79,9 +102,17 @@ case "${1:-}" in
     build
     "$build_dir/advisor" --check --rules rules --knowledge knowledge
     (cd "$build_dir" && ctest --output-on-failure -j "$jobs")
+    if [ "${ADVISOR_SANITIZE_TESTS:-${CI:-}}" = "1" ] || [ "${ADVISOR_SANITIZE_TESTS:-${CI:-}}" = "true" ]; then
+      sanitize_tests
+    fi
+    if [ "${ADVISOR_FUZZ_TESTS:-${CI:-}}" = "1" ] || [ "${ADVISOR_FUZZ_TESTS:-${CI:-}}" = "true" ]; then
+      # Debian's clang-14 needs libclang-rt-14-dev for -fsanitize=fuzzer.
+      install_deps clang libclang-rt-14-dev
+      tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"
+    fi
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -9,11 +9,22 @@
 //
 //   load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5]
 //            [--warmup 1] [--threads 1] [--label NAME] [--server-pid PID]
-//            [--messages N]
+//            [--messages N] [--rate R] [--report-every S]
 //
 // --messages N stops each connection after N messages (or at the end of
 // the time, whichever comes first): a fixed amount of work, for timing the
 // whole run from outside (say with /usr/bin/time over server and load).
+//
+// --rate R paces each connection at R messages per second (a steady rate
+// for soak tests, tests/bench/soak.sh) instead of sending the next message
+// as soon as the reply arrives; the connections' sends are spread over the
+// period. Still at most one message in flight per connection.
+//
+// --report-every S prints one line every S seconds of the whole run
+// (warm-up included): messages sent and replies received in that interval,
+// error replies and mismatches, p99 latency of the replies received in it,
+// and (with --server-pid) the server's VmRSS:
+//   INTERVAL n=... t_s=... sent=... replies=... errors=... p99_ms=... rss_kib=...
 //
 // With --server-pid it also reads the server's CPU time (/proc/PID/stat)
 // at both ends of the measured window and prints the server's CPU
@@ -38,8 +49,10 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bot/server/net.hpp"
@@ -101,14 +114,24 @@ struct run_clock {
   clock_type::time_point measure_from;   // end of the warm-up
   clock_type::time_point measure_until;  // end of the measured window; no message is sent after it
   std::uint64_t max_messages = 0;        // per connection; 0: no limit
+  clock_type::duration period{};         // --rate: time between sends on one connection; zero: closed loop
+};
+
+// Figures of the current --report-every interval, shared by all clients.
+struct interval_stats {
+  std::mutex mutex;
+  std::uint64_t sent = 0;
+  std::uint64_t replies = 0;
+  std::uint64_t errors = 0;  // error replies and mismatched replies
+  std::vector<double> latencies_us;
 };
 
 // One closed-loop client connection. Runs on a strand of its own; its
 // figures are read by main() after every thread has stopped.
 class client : public std::enable_shared_from_this<client> {
  public:
-  client(net::io_context& ioc, std::size_t index, const advisor::bench::ws_target& target)
-      : ws_(net::make_strand(ioc)), index_(index), target_(target) {}
+  client(net::io_context& ioc, std::size_t index, const advisor::bench::ws_target& target, interval_stats* stats)
+      : ws_(net::make_strand(ioc)), timer_(ws_.get_executor()), index_(index), target_(target), stats_(stats) {}
 
   // Phase 1: connect, upgrade, read the welcome, then stop (no operation
   // pending) until start().
@@ -119,15 +142,22 @@ class client : public std::enable_shared_from_this<client> {
   }
 
   // Phase 2: the closed loop, until clock.measure_until.
-  void start(const run_clock& clock) {
+  // With a period, the first send is offset by `offset` to spread the load.
+  void start(const run_clock& clock, clock_type::duration offset) {
     clock_ = clock;
-    net::dispatch(ws_.get_executor(), beast::bind_front_handler(&client::send_next, shared_from_this()));
+    if (clock_.period == clock_type::duration::zero()) {
+      net::dispatch(ws_.get_executor(), beast::bind_front_handler(&client::send_next, shared_from_this()));
+      return;
+    }
+    next_at_ = clock_type::now() + offset;
+    net::dispatch(ws_.get_executor(), beast::bind_front_handler(&client::wait_next, shared_from_this()));
   }
 
   // Gives up (the watchdog): closes the socket so pending operations end.
   void abort() {
     net::post(ws_.get_executor(), [self = shared_from_this()] {
       error_code ec;
+      self->timer_.cancel();
       beast::get_lowest_layer(self->ws_).socket().close(ec);
     });
   }
@@ -172,6 +202,17 @@ class client : public std::enable_shared_from_this<client> {
     connected_ = true;
   }
 
+  // --rate: waits for the next slot of this connection, then sends.
+  void wait_next() {
+    if (!failure_.empty()) return;
+    timer_.expires_at(std::min(next_at_, clock_.measure_until));
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
+      if (ec) return self->fail("pace timer", ec);
+      self->next_at_ += self->clock_.period;
+      self->send_next();
+    });
+  }
+
   void send_next() {
     if (!failure_.empty()) return;
     const auto now = clock_type::now();
@@ -188,6 +229,10 @@ class client : public std::enable_shared_from_this<client> {
         .append("\"}");
     sent_at_ = now;
     ++sent_;
+    if (stats_) {
+      std::lock_guard lock(stats_->mutex);
+      ++stats_->sent;
+    }
     ws_.async_write(net::buffer(out_), beast::bind_front_handler(&client::on_write, shared_from_this()));
   }
 
@@ -209,8 +254,18 @@ class client : public std::enable_shared_from_this<client> {
       latencies_us_.push_back(std::chrono::duration<double, std::micro>(now - sent_at_).count());
     }
     if (now >= clock_.measure_from && now < clock_.measure_until) ++replies_in_window_;
+    if (stats_) {
+      std::lock_guard lock(stats_->mutex);
+      ++stats_->replies;
+      if (frame.find(expected_id_) == std::string_view::npos || frame.substr(0, 16) == R"({"type":"error",)") {
+        ++stats_->errors;
+      }
+      stats_->latencies_us.push_back(std::chrono::duration<double, std::micro>(now - sent_at_).count());
+    }
     buffer_.clear();
-    send_next();
+    if (clock_.period == clock_type::duration::zero()) return send_next();
+    if (next_at_ < now) next_at_ = now;  // fell behind: no catch-up burst
+    wait_next();
   }
 
   void send_barrier() {
@@ -236,9 +291,12 @@ class client : public std::enable_shared_from_this<client> {
   }
 
   websocket::stream<beast::tcp_stream> ws_;
+  net::steady_timer timer_;  // --rate pacing
   beast::flat_buffer buffer_;
   std::size_t index_;
   const advisor::bench::ws_target& target_;
+  interval_stats* stats_;  // null without --report-every
+  clock_type::time_point next_at_{};
   run_clock clock_{};
   std::string out_;
   std::string expected_id_;
@@ -273,7 +331,8 @@ int main(int argc, char** argv) {
   if (!flags || flags->count("help") || !flags->count("url")) {
     std::fprintf(stderr,
                  "usage: load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5] [--warmup 1]\n"
-                 "                [--threads 1] [--label NAME] [--server-pid PID] [--messages N]\n");
+                 "                [--threads 1] [--label NAME] [--server-pid PID] [--messages N]\n"
+                 "                [--rate R] [--report-every S]\n");
     return flags && flags->count("help") ? 0 : 2;
   }
   const auto target = b::parse_ws_url(flags->at("url"));
@@ -282,7 +341,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto connections = static_cast<std::size_t>(std::max(1.0, b::flag_number(*flags, "connections", 50)));
-  const double seconds = std::clamp(b::flag_number(*flags, "seconds", 5), 0.1, 600.0);
+  const double seconds = std::clamp(b::flag_number(*flags, "seconds", 5), 0.1, 24 * 3600.0);
+  const double rate = std::max(0.0, b::flag_number(*flags, "rate", 0));
+  const double report_every = std::max(0.0, b::flag_number(*flags, "report-every", 0));
   const double warmup = std::clamp(b::flag_number(*flags, "warmup", 1), 0.0, 60.0);
   const auto threads = static_cast<unsigned>(std::clamp(b::flag_number(*flags, "threads", 1), 1.0, 64.0));
   const std::string label = b::flag_string(*flags, "label", "load");
@@ -305,10 +366,11 @@ int main(int argc, char** argv) {
   }
 
   // Phase 1: connect everyone (each reads its welcome).
+  interval_stats stats;
   std::vector<std::shared_ptr<client>> clients;
   clients.reserve(connections);
   for (std::size_t i = 0; i < connections; ++i) {
-    clients.push_back(std::make_shared<client>(ioc, i, *target));
+    clients.push_back(std::make_shared<client>(ioc, i, *target, report_every > 0 ? &stats : nullptr));
     clients.back()->connect(endpoints);
   }
   run_threads(ioc, threads);
@@ -320,7 +382,9 @@ int main(int argc, char** argv) {
   const run_clock clock{
       t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup)),
       t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup + seconds)),
-      max_messages};
+      max_messages,
+      rate > 0 ? std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(1.0 / rate))
+               : clock_type::duration::zero()};
   net::steady_timer watchdog(ioc, clock.measure_until + std::chrono::seconds(10));
   std::atomic<bool> watchdog_fired = false;
   watchdog.async_wait([&](error_code wait_ec) {
@@ -328,9 +392,36 @@ int main(int argc, char** argv) {
     watchdog_fired = true;
     for (const auto& c : clients) c->abort();
   });
-  for (const auto& c : clients) {
-    if (c->connected()) c->start(clock);
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    if (clients[i]->connected()) clients[i]->start(clock, clock.period * i / clients.size());
   }
+  // --report-every: one line per interval until the run is over.
+  std::atomic<bool> reporting_done = false;
+  std::thread reporter([&] {
+    if (report_every <= 0) return;
+    const auto step = std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(report_every));
+    auto next = t0 + step;
+    for (int n = 1; !reporting_done; ++n, next += step) {
+      while (!reporting_done && clock_type::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::uint64_t sent_n, replies_n, errors_n;
+      std::vector<double> lat_n;
+      {
+        std::lock_guard lock(stats.mutex);
+        sent_n = std::exchange(stats.sent, 0);
+        replies_n = std::exchange(stats.replies, 0);
+        errors_n = std::exchange(stats.errors, 0);
+        lat_n.swap(stats.latencies_us);
+      }
+      if (reporting_done && sent_n == 0 && replies_n == 0) break;  // the run ended on an interval boundary
+      std::sort(lat_n.begin(), lat_n.end());
+      std::printf("INTERVAL n=%d t_s=%.0f sent=%llu replies=%llu errors=%llu p99_ms=%.3f rss_kib=%ld\n", n,
+                  std::chrono::duration<double>(clock_type::now() - t0).count(),
+                  static_cast<unsigned long long>(sent_n), static_cast<unsigned long long>(replies_n),
+                  static_cast<unsigned long long>(errors_n), b::quantile(lat_n, 0.99) / 1000,
+                  server_pid > 0 ? b::proc_status_kib(server_pid, "VmRSS") : -1L);
+      std::fflush(stdout);
+    }
+  });
   double server_cpu[2] = {0, 0}, own_cpu[2] = {0, 0};
   auto own_cpu_seconds = [] {
     rusage u{};
@@ -368,6 +459,8 @@ int main(int argc, char** argv) {
   });
   run_threads(ioc, threads);
   canceller.join();
+  reporting_done = true;
+  reporter.join();
 
   // Figures.
   std::vector<double> lat;
