@@ -85,6 +85,23 @@ route_response channel_base::reject(http::status status, std::string_view code, 
 
 route_response channel_base::json(std::string body) { return server::json_response(http::status::ok, std::move(body)); }
 
+channel_base::json_request channel_base::parse_json_request(const route_request& r) {
+  json_request out;
+  if (!has_media_type(r, "application/json")) {
+    out.error = reject(http::status::unsupported_media_type, "unsupported_media_type",
+                       "Content-Type must be application/json");
+    return out;
+  }
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(r.message.body(), ec);
+  if (ec || !value.is_object()) {
+    out.error = reject(http::status::bad_request, "bad_json", "the body is not a JSON object");
+    return out;
+  }
+  out.object = std::move(value.get_object());
+  return out;
+}
+
 std::string_view header(const route_request& r, std::string_view name) {
   const auto it = r.message.find(name);
   if (it == r.message.end()) return {};

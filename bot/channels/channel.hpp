@@ -15,6 +15,7 @@
 // Lifetime: a channel borrows the server_context, which must outlive it (the
 // route table that owns the channel is a member of that context).
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,15 @@ class channel_base : public channel {
 
   // JSON response helper.
   static route_response json(std::string body);
+
+  // The body of a route that takes only JSON, as an object; or the answer to
+  // send instead: 415 when the Content-Type is not application/json, 400
+  // when the body is not a JSON object.
+  struct json_request {
+    std::optional<boost::json::object> object;
+    std::optional<route_response> error;
+  };
+  json_request parse_json_request(const route_request& r);
 
   server::server_context& ctx_;
 

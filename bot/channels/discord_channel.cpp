@@ -43,14 +43,9 @@ route_response discord_channel::handle(const route_request& r) {
   const std::string_view body = r.message.body();
   const verdict v = verifier_.verify(header(r, "X-Signature-Ed25519"), header(r, "X-Signature-Timestamp"), body);
   if (v != verdict::ok) return unauthorized(v);
-  if (!has_media_type(r, "application/json")) {
-    return reject(http::status::unsupported_media_type, "unsupported_media_type",
-                  "Content-Type must be application/json");
-  }
-  boost::system::error_code ec;
-  const json::value value = json::parse(body, ec);
-  if (ec || !value.is_object()) return reject(http::status::bad_request, "bad_json", "the body is not a JSON object");
-  const auto& o = value.get_object();
+  auto request = parse_json_request(r);
+  if (request.error) return std::move(*request.error);
+  const json::object& o = *request.object;
   const auto* type = o.if_contains("type");
   if (type == nullptr || !type->is_int64()) {
     return reject(http::status::bad_request, "bad_request", "field 'type' must be an integer");

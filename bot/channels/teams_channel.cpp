@@ -105,14 +105,9 @@ route_response teams_channel::handle(const route_request& r) {
   if (it == verifiers_.end()) return unauthorized(verdict::missing);
   const verdict v = it->second.verify(header(r, "Authorization"), body);
   if (v != verdict::ok) return unauthorized(v);
-  if (!has_media_type(r, "application/json")) {
-    return reject(http::status::unsupported_media_type, "unsupported_media_type",
-                  "Content-Type must be application/json");
-  }
-  boost::system::error_code ec;
-  const json::value value = json::parse(body, ec);
-  if (ec || !value.is_object()) return reject(http::status::bad_request, "bad_json", "the body is not a JSON object");
-  const auto& o = value.get_object();
+  auto request = parse_json_request(r);
+  if (request.error) return std::move(*request.error);
+  const json::object& o = *request.object;
   const auto* text = o.if_contains("text");
   if (text == nullptr || !text->is_string()) {
     return reject(http::status::bad_request, "bad_request", "field 'text' must be a string");
