@@ -72,8 +72,11 @@ TEST_CASE("the shared sample conversations are all answered right", "[engine][co
 
 TEST_CASE("a conversation's meta turns carry no roles and topical turns at least one", "[engine][conversations]") {
   auto b = load_shipped();
-  for (const auto& f : case_files(ADVISOR_TESTS_DIR "/conversations"))
-    for (const auto& r : run_cases(*b, read_cases(f))) {
+  for (const auto& f : case_files(ADVISOR_TESTS_DIR "/conversations")) {
+    // Named: the results point into the cases (a temporary inside the
+    // range-for's initializer dies before the loop body; ASan caught it).
+    const auto cases = read_cases(f);
+    for (const auto& r : run_cases(*b, cases)) {
       const bool meta = r.got.intent == "greeting" || r.got.intent == "farewell" || r.got.intent == "thanks" ||
                         r.got.intent == "help" || r.got.intent == "about_bot" || r.got.intent == "fallback";
       INFO(r.conv->id << ": " << r.got.intent);
@@ -81,4 +84,5 @@ TEST_CASE("a conversation's meta turns carry no roles and topical turns at least
       CHECK(meta == r.got.sources.empty());
       CHECK(r.got.suggestions.size() <= 5);
     }
+  }
 }

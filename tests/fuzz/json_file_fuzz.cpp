@@ -13,15 +13,21 @@
 
 #include "bot/engine/json_file.hpp"
 
+namespace {
+// The input's file, removed at exit. At namespace scope so that it outlives
+// the atexit handler (a function-local static registered after the handler
+// would be destroyed first).
+std::filesystem::path path;
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path path = [] {
-    auto p = std::filesystem::temp_directory_path() / ("advisor-json-fuzz-" + std::to_string(::getpid()) + ".json");
+  if (path.empty()) {
+    path = std::filesystem::temp_directory_path() / ("advisor-json-fuzz-" + std::to_string(::getpid()) + ".json");
     std::atexit([] {
       std::error_code ec;
       std::filesystem::remove(path, ec);
     });
-    return p;
-  }();
+  }
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
