@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import sys
 
 import yaml
@@ -86,6 +87,9 @@ if len(stages) >= 2:
     if shutil.which("apt-cache"):
         for p in runtime_pkgs:
             r = subprocess.run(["apt-cache", "show", "--no-all-versions", p], capture_output=True, text=True)
+            if r.returncode != 0:  # the lists may be in the middle of an update: ask once more
+                time.sleep(2)
+                r = subprocess.run(["apt-cache", "show", "--no-all-versions", p], capture_output=True, text=True)
             # Only judge when apt has package lists at all.
             if r.returncode != 0 and subprocess.run(["apt-cache", "show", "bash"], capture_output=True).returncode == 0:
                 problems.append(f"Dockerfile: Debian has no package {p}")
