@@ -102,6 +102,11 @@ channel_base::json_request channel_base::parse_json_request(const route_request&
   return out;
 }
 
+std::string_view str_of(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+
 std::string_view header(const route_request& r, std::string_view name) {
   const auto it = r.message.find(name);
   if (it == r.message.end()) return {};

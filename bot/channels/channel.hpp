@@ -97,6 +97,9 @@ class channel_base : public channel {
   server::counter_family& rejected_;
 };
 
+// The string member `key` of o, "" when absent or not a string.
+std::string_view str_of(const boost::json::object& o, std::string_view key);
+
 // Header value by name (case-insensitive), "" when absent.
 std::string_view header(const route_request& r, std::string_view name);
 

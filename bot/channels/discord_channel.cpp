@@ -9,11 +9,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view str_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
 const json::object* object_of(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v != nullptr && v->is_object() ? &v->get_object() : nullptr;

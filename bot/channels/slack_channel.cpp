@@ -11,11 +11,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view str_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
 std::string reply_body(const reply& r, std::string_view response_type) {
   json::object o{{"response_type", response_type}, {"text", render_slack_text(r)}, {"blocks", render_slack_blocks(r)}};
   return json::serialize(o);

@@ -11,11 +11,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view str_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
 // o[a][b] as a string, "" when absent.
 std::string_view nested(const json::object& o, std::string_view a, std::string_view b) {
   const auto* v = o.if_contains(a);
