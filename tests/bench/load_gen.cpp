@@ -9,7 +9,13 @@
 //
 //   load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5]
 //            [--warmup 1] [--threads 1] [--label NAME] [--server-pid PID]
-//            [--messages N] [--rate R] [--report-every S]
+//            [--messages N] [--rate R] [--report-every S] [--unique]
+//
+// --unique makes every message a text never sent before: the mix's question
+// with one letter changed (a typo) and a made-up word added, both drawn from
+// the connection's index and sequence number. It shows what never-seen text
+// costs (re2 builds DFA states lazily; the spelling corrector meets new
+// words) and whether the server's memory stays bounded under it.
 //
 // --messages N stops each connection after N messages (or at the end of
 // the time, whichever comes first): a fixed amount of work, for timing the
@@ -115,7 +121,22 @@ struct run_clock {
   clock_type::time_point measure_until;  // end of the measured window; no message is sent after it
   std::uint64_t max_messages = 0;        // per connection; 0: no limit
   clock_type::duration period{};         // --rate: time between sends on one connection; zero: closed loop
+  bool unique = false;                   // --unique: never send the same text twice
 };
+
+// The never-seen variant of `question` for message `n` (--unique): one
+// letter of a word replaced, and a made-up word of 4 to 8 letters appended
+// (both spelled from n, so no two messages of a run are equal).
+void append_unique(std::string& out, std::string_view question, std::uint64_t n) {
+  std::string text(question);
+  std::uint64_t x = n * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+  const std::size_t at = static_cast<std::size_t>(x % text.size());
+  if (text[at] >= 'a' && text[at] <= 'z') text[at] = static_cast<char>('a' + (x >> 8) % 26);
+  text += " ";
+  std::uint64_t m = n;
+  for (int i = 0; i < 4 || m != 0; ++i, m /= 26) text += static_cast<char>('a' + (m + i * 7) % 26);
+  out.append(text);
+}
 
 // Figures of the current --report-every interval, shared by all clients.
 struct interval_stats {
@@ -224,9 +245,10 @@ class client : public std::enable_shared_from_this<client> {
     out_.clear();
     out_.append(R"({"type":"message","id":)")
         .append(expected_id_)
-        .append(R"(,"text":")")
-        .append(question)
-        .append("\"}");
+        .append(R"(,"text":")");
+    if (clock_.unique) append_unique(out_, question, (static_cast<std::uint64_t>(index_) << 32) | sent_);
+    else out_.append(question);
+    out_.append("\"}");
     sent_at_ = now;
     ++sent_;
     if (stats_) {
@@ -332,7 +354,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: load_gen --url ws://127.0.0.1:PORT/ws [--connections 50] [--seconds 5] [--warmup 1]\n"
                  "                [--threads 1] [--label NAME] [--server-pid PID] [--messages N]\n"
-                 "                [--rate R] [--report-every S]\n");
+                 "                [--rate R] [--report-every S] [--unique]\n");
     return flags && flags->count("help") ? 0 : 2;
   }
   const auto target = b::parse_ws_url(flags->at("url"));
@@ -384,7 +406,8 @@ int main(int argc, char** argv) {
       t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(warmup + seconds)),
       max_messages,
       rate > 0 ? std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(1.0 / rate))
-               : clock_type::duration::zero()};
+               : clock_type::duration::zero(),
+      flags->count("unique") > 0};
   net::steady_timer watchdog(ioc, clock.measure_until + std::chrono::seconds(10));
   std::atomic<bool> watchdog_fired = false;
   watchdog.async_wait([&](error_code wait_ec) {
