@@ -10,11 +10,12 @@
 
 #include "bot/channels/channels.hpp"
 #include "bot/engine/brain.hpp"
-#include "bot/server/admin_routes.hpp"
-#include "bot/server/logger.hpp"
-#include "bot/server/rules_reloader.hpp"
+#include "bot/http/admin_routes.hpp"
+#include "bot/ops/logger.hpp"
+#include "bot/reload/rules_reloader.hpp"
 #include "bot/server/server.hpp"
 #include "bot/server/server_options.hpp"
+#include "bot/sessions/open_session_store.hpp"
 
 namespace {
 
@@ -98,13 +99,33 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  advisor::server::server server(*options, log, brain);
-  // Declared after the server: destroyed first, while the context lives.
-  advisor::server::rules_reloader reloader(server.context(), sources_of(*options));
+  // Start-up errors in the configuration stop the process (exit 1) with the
+  // reason, rather than serving with a part silently off.
+  const auto startup_error = [&log](const advisor::status& s) {
+    log.always(log_level::error, "startup_failed").str("error", s.to_string());
+    log.flush();
+    std::cerr << "advisor: " << s.to_string() << "\n";
+    return 1;
+  };
+  std::unique_ptr<advisor::server::session_store> sessions;
+  if (const auto s = advisor::server::open_session_store(options->sessions, options->session_idle,
+                                                         options->max_sessions, log, sessions);
+      !s.ok()) {
+    return startup_error(s);
+  }
+
+  advisor::server::server server(*options, log, brain, std::move(sessions));
+  // Declared after the server: destroyed first, while the chat service lives.
+  advisor::server::rules_reloader reloader(server.chat(), server.registry(), server.log(), sources_of(*options));
   server.on_reload([&reloader] { reloader.request("SIGHUP"); });
-  advisor::server::add_admin_routes(server.context(), reloader, options->admin_token);
+  advisor::server::add_admin_routes(server.routes(), server.metrics(), server.log(), reloader, options->admin_token);
   // Team-chat webhooks: only those whose secret is configured.
-  const auto channels = advisor::channels::add_channel_routes(server.context());
+  std::vector<std::string> channels;
+  if (const auto s = advisor::channels::add_channel_routes(
+          {server.routes(), server.chat(), server.log(), server.registry()}, options->channels, channels);
+      !s.ok()) {
+    return startup_error(s);
+  }
   if (const auto ec = server.listen()) {
     log.always(log_level::error, "listen_failed")
         .str("address", options->bind)

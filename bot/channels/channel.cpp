@@ -2,9 +2,8 @@
 
 #include <boost/json.hpp>
 
-#include "bot/protocol/utf8_text.hpp"
-#include "bot/server/chat_turn.hpp"
-#include "bot/server/http_response.hpp"
+#include "bot/base/strings.hpp"
+#include "bot/http/http_response.hpp"
 
 namespace advisor::channels {
 namespace {
@@ -21,12 +20,7 @@ void append_part(std::string& out, std::string_view part) {
   }
 }
 
-std::string_view media_type(std::string_view v) {
-  v = v.substr(0, v.find(';'));
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
+std::string_view media_type(std::string_view v) { return trim_ows(v.substr(0, v.find(';'))); }
 
 }  // namespace
 
@@ -39,47 +33,42 @@ std::string conversation_key::to_string() const {
   return out;
 }
 
-channel_base::channel_base(server::server_context& ctx, std::string name, server::counter_family& rejected)
-    : ctx_(ctx), name_(std::move(name)), rejected_(rejected) {}
+channel_base::channel_base(const channel_services& services, std::string name)
+    : chat_(services.chat), log_(services.log), name_(std::move(name)), rejected_(services.rejected) {}
 
 channel_base::answer channel_base::ask(const conversation_key& key, std::string_view text) {
   answer out;
-  ctx_.metrics.messages_total().inc();
-  const auto b = ctx_.current_brain();
-  if (b == nullptr) {
+  chat_.count_message();
+  if (!chat_.ready()) {
     out.error = reject(http::status::service_unavailable, "not_ready", "rules and knowledge are not loaded yet");
     return out;
   }
-  text = protocol::trim_unicode_space(text);
-  if (protocol::count_code_points(text) > ctx_.limits.max_text_chars) {
-    ctx_.metrics.error_counter(protocol::wire_error::too_long).inc();
-    advisor::reply r;
-    r.intent = "too_long";
-    r.text = "That question is too long (over " + std::to_string(ctx_.limits.max_text_chars) +
-             " characters). Please ask something shorter.";
-    out.reply = std::move(r);
+  const std::string session = key.to_string();
+  server::turn_request req;
+  req.text = text;
+  req.session = session;
+  req.channel = name_;
+  req.source = server::text_source::platform;
+  auto result = chat_.turn(req);
+  if (result.status == server::turn_result::outcome::not_ready) {
+    out.error = reject(http::status::service_unavailable, "not_ready", "rules and knowledge are not loaded yet");
     return out;
   }
-  // An empty question is a request for help.
-  if (text.empty()) text = "help";
-  const std::string session = key.to_string();
-  conversation conv = ctx_.sessions->load(session).value_or(conversation());
-  out.reply = server::answer_reply(ctx_, *b, conv, text, session, name_);
-  ctx_.sessions->save(session, conv);
+  out.reply = std::move(result.reply);
   return out;
 }
 
 route_response channel_base::unauthorized(verdict why) {
   rejected_.with({name_, to_string(why)}).inc();
-  ctx_.metrics.error_counter("unauthorized").inc();
-  ctx_.log.at(server::log_level::info, "webhook_rejected").str("channel", name_).str("reason", to_string(why));
+  chat_.count_error("unauthorized");
+  log_.at(server::log_level::info, "webhook_rejected").str("channel", name_).str("reason", to_string(why));
   return server::error_response(http::status::unauthorized, "unauthorized",
                                 "the request is not signed correctly for this channel");
 }
 
 route_response channel_base::reject(http::status status, std::string_view code, std::string_view message) {
   rejected_.with({name_, code}).inc();
-  ctx_.metrics.error_counter(code).inc();
+  chat_.count_error(code);
   return server::error_response(status, code, message);
 }
 
@@ -88,8 +77,8 @@ route_response channel_base::json(std::string body) { return server::json_respon
 channel_base::json_request channel_base::parse_json_request(const route_request& r) {
   json_request out;
   if (!has_media_type(r, "application/json")) {
-    out.error = reject(http::status::unsupported_media_type, "unsupported_media_type",
-                       "Content-Type must be application/json");
+    out.error =
+        reject(http::status::unsupported_media_type, "unsupported_media_type", "Content-Type must be application/json");
     return out;
   }
   boost::system::error_code ec;
@@ -114,7 +103,7 @@ std::string_view header(const route_request& r, std::string_view name) {
 }
 
 bool has_media_type(const route_request& r, std::string_view type) {
-  return server::beast::iequals(media_type(header(r, "Content-Type")), type);
+  return iequals_ascii(media_type(header(r, "Content-Type")), type);
 }
 
 }  // namespace advisor::channels

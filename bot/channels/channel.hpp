@@ -7,13 +7,14 @@
 // platform's format. Oversized bodies never reach an adapter (the HTTP
 // session answers 413).
 //
-// channel_base holds what the adapters share: the server context, the
-// conversation store access and the rejection counters.
+// channel_base holds what the adapters share: the chat service (which
+// answers in the conversation and applies the limits), the logger and the
+// rejection counters.
 //
 // Thread safety: handle() is called concurrently from the server's I/O
 // threads; adapters keep only immutable configuration and thread-safe state.
-// Lifetime: a channel borrows the server_context, which must outlive it (the
-// route table that owns the channel is a member of that context).
+// Lifetime: a channel borrows the services it is given, which must outlive
+// it (the server owns them and the route table that owns the channel).
 
 #include <boost/json/object.hpp>
 #include <optional>
@@ -21,9 +22,11 @@
 #include <string_view>
 
 #include "bot/channels/request_verifiers.hpp"
+#include "bot/chat/chat_service.hpp"
 #include "bot/engine/reply.hpp"
-#include "bot/server/router.hpp"
-#include "bot/server/server_context.hpp"
+#include "bot/http/router.hpp"
+#include "bot/ops/logger.hpp"
+#include "bot/ops/metrics.hpp"
 
 namespace advisor::channels {
 
@@ -43,6 +46,13 @@ struct conversation_key {
   std::string to_string() const;
 };
 
+// What every adapter is given.
+struct channel_services {
+  server::chat_service& chat;
+  server::logger& log;
+  server::counter_family& rejected;  // refused requests by {channel, reason}
+};
+
 class channel {
  public:
   virtual ~channel() = default;
@@ -57,9 +67,7 @@ class channel_base : public channel {
   std::string_view name() const override { return name_; }
 
  protected:
-  // rejected counts refused requests by {channel, reason}; it must outlive
-  // the channel (it lives in ctx.registry).
-  channel_base(server::server_context& ctx, std::string name, server::counter_family& rejected);
+  channel_base(const channel_services& services, std::string name);
 
   // The outcome of ask(): a reply, or an HTTP error to send as is.
   struct answer {
@@ -67,10 +75,9 @@ class channel_base : public channel {
     std::optional<route_response> error;
   };
 
-  // Answers text (untrimmed user text) in key's conversation and saves the
-  // context. Empty text gets the brain's help reply. Errors: 503 not_ready
-  // when no brain is loaded; too_long text is answered as a short reply
-  // (platforms show user-level problems as messages).
+  // Answers text (untrimmed user text) in key's conversation through the
+  // chat service (platform text rules: see text_source::platform). Errors:
+  // 503 not_ready when no brain is loaded.
   answer ask(const conversation_key& key, std::string_view text);
 
   // A 401 unauthorized error, counted by reason.
@@ -90,7 +97,8 @@ class channel_base : public channel {
   };
   json_request parse_json_request(const route_request& r);
 
-  server::server_context& ctx_;
+  server::chat_service& chat_;
+  server::logger& log_;
 
  private:
   std::string name_;

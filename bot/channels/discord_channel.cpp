@@ -30,9 +30,9 @@ std::optional<std::string_view> question(const json::object& container, int dept
 
 }  // namespace
 
-discord_channel::discord_channel(server::server_context& ctx, server::counter_family& rejected,
+discord_channel::discord_channel(const channel_services& services,
                                  discord_verifier verifier)
-    : channel_base(ctx, "discord", rejected), verifier_(std::move(verifier)) {}
+    : channel_base(services, "discord"), verifier_(std::move(verifier)) {}
 
 route_response discord_channel::handle(const route_request& r) {
   const std::string_view body = r.message.body();

@@ -18,7 +18,7 @@ namespace advisor::channels {
 
 class discord_channel final : public channel_base {
  public:
-  discord_channel(server::server_context& ctx, server::counter_family& rejected, discord_verifier verifier);
+  discord_channel(const channel_services& services, discord_verifier verifier);
 
   route_response handle(const route_request& r) override;
 

@@ -57,9 +57,9 @@ std::string strip_trigger_word(std::string_view text, std::string_view trigger) 
   return std::string(text);
 }
 
-mattermost_channel::mattermost_channel(server::server_context& ctx, server::counter_family& rejected,
+mattermost_channel::mattermost_channel(const channel_services& services,
                                        mattermost_verifier verifier)
-    : channel_base(ctx, "mattermost", rejected), verifier_(std::move(verifier)) {}
+    : channel_base(services, "mattermost"), verifier_(std::move(verifier)) {}
 
 route_response mattermost_channel::handle(const route_request& r) {
   std::optional<mattermost_request> req;

@@ -19,7 +19,7 @@ namespace advisor::channels {
 
 class mattermost_channel final : public channel_base {
  public:
-  mattermost_channel(server::server_context& ctx, server::counter_family& rejected, mattermost_verifier verifier);
+  mattermost_channel(const channel_services& services, mattermost_verifier verifier);
 
   route_response handle(const route_request& r) override;
 

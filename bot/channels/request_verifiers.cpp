@@ -3,6 +3,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "bot/base/strings.hpp"
 #include "bot/channels/crypto.hpp"
 
 namespace advisor::channels {
@@ -12,22 +13,8 @@ std::int64_t system_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using advisor::iequals_ascii;
+constexpr std::string_view trim(std::string_view s) { return advisor::trim_ows(s); }
 
 // Splits "Scheme value" at the first space; nullopt when scheme differs
 // (case-insensitive) or there is no value.

@@ -20,9 +20,9 @@
 #include <string>
 #include <thread>
 
-#include "bot/server/logger.hpp"
-#include "bot/server/metrics.hpp"
-#include "bot/server/net.hpp"
+#include "bot/ops/logger.hpp"
+#include "bot/ops/metrics.hpp"
+#include "bot/net/net.hpp"
 
 namespace advisor::channels {
 

@@ -61,9 +61,9 @@ std::string slack_plain_text(std::string_view text) {
   return out;
 }
 
-slack_channel::slack_channel(server::server_context& ctx, server::counter_family& rejected, slack_verifier verifier,
+slack_channel::slack_channel(const channel_services& services, slack_verifier verifier,
                              std::unique_ptr<slack_api_client> api)
-    : channel_base(ctx, "slack", rejected), verifier_(std::move(verifier)), api_(std::move(api)) {}
+    : channel_base(services, "slack"), verifier_(std::move(verifier)), api_(std::move(api)) {}
 
 route_response slack_channel::handle(const route_request& r) {
   const std::string_view body = r.message.body();
@@ -116,7 +116,7 @@ route_response slack_channel::event(std::string_view body) {
   const std::string_view event_id = str_of(o, "event_id");
 
   const auto ignore = [&](std::string_view why) {
-    ctx_.log.at(server::log_level::debug, "slack_event_ignored").str("reason", why).str("event_id", event_id);
+    log_.at(server::log_level::debug, "slack_event_ignored").str("reason", why).str("event_id", event_id);
     return json("{}");
   };
   if (ev_type != "app_mention" && ev_type != "message") return ignore("event type");
@@ -142,7 +142,7 @@ route_response slack_channel::event(std::string_view body) {
   auto a = ask(key, slack_plain_text(str_of(ev, "text")));
   if (a.error) return std::move(*a.error);
   if (api_ == nullptr) {
-    ctx_.log.at(server::log_level::warn, "slack_event_unanswered").str("reason", "ADVISOR_SLACK_BOT_TOKEN is not set");
+    log_.at(server::log_level::warn, "slack_event_unanswered").str("reason", "ADVISOR_SLACK_BOT_TOKEN is not set");
     return json("{}");
   }
   slack_api_client::message m;

@@ -29,7 +29,7 @@ class slack_channel final : public channel_base {
 
   // api may be null (no bot token): events are then acknowledged but not
   // answered (a warning is logged).
-  slack_channel(server::server_context& ctx, server::counter_family& rejected, slack_verifier verifier,
+  slack_channel(const channel_services& services, slack_verifier verifier,
                 std::unique_ptr<slack_api_client> api);
 
   route_response handle(const route_request& r) override;

@@ -4,6 +4,7 @@
 #include <boost/url/parse_query.hpp>
 #include <cctype>
 
+#include "bot/base/strings.hpp"
 #include "bot/channels/reply_renderer.hpp"
 
 namespace advisor::channels {
@@ -15,14 +16,6 @@ namespace json = boost::json;
 std::string_view nested(const json::object& o, std::string_view a, std::string_view b) {
   const auto* v = o.if_contains(a);
   return v != nullptr && v->is_object() ? str_of(v->get_object(), b) : std::string_view();
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  }
-  return true;
 }
 
 // The decoded ?id= value; nullopt when the query cannot be parsed.
@@ -47,7 +40,7 @@ std::string teams_plain_text(std::string_view html) {
   while (i < html.size()) {
     const char c = html[i];
     if (c == '<') {
-      if (starts_with_ci(html.substr(i), "<at")) {
+      if (starts_with_ascii_ci(html.substr(i), "<at")) {
         // Drop the whole mention, its text included.
         const auto end = html.find("</at>", i);
         const auto end_ci = end == std::string_view::npos ? html.find("</AT>", i) : end;
@@ -59,7 +52,10 @@ std::string teams_plain_text(std::string_view html) {
       const auto close = html.find('>', i);
       if (close != std::string_view::npos) {
         const std::string_view tag = html.substr(i, close - i + 1);
-        if (starts_with_ci(tag, "<br") || starts_with_ci(tag, "</p") || starts_with_ci(tag, "</div")) out += ' ';
+        if (starts_with_ascii_ci(tag, "<br") || starts_with_ascii_ci(tag, "</p") ||
+            starts_with_ascii_ci(tag, "</div")) {
+          out += ' ';
+        }
         i = close + 1;
         continue;
       }
@@ -88,9 +84,9 @@ std::string teams_plain_text(std::string_view html) {
   return std::string(t);
 }
 
-teams_channel::teams_channel(server::server_context& ctx, server::counter_family& rejected,
+teams_channel::teams_channel(const channel_services& services,
                              std::map<std::string, teams_verifier, std::less<>> verifiers)
-    : channel_base(ctx, "teams", rejected), verifiers_(std::move(verifiers)) {}
+    : channel_base(services, "teams"), verifiers_(std::move(verifiers)) {}
 
 route_response teams_channel::handle(const route_request& r) {
   const std::string_view body = r.message.body();

@@ -24,7 +24,7 @@ class teams_channel final : public channel_base {
   static constexpr std::size_t dedupe_capacity = 2000;
 
   // verifiers: keyed by the ?id= value ("" for requests without one).
-  teams_channel(server::server_context& ctx, server::counter_family& rejected,
+  teams_channel(const channel_services& services,
                 std::map<std::string, teams_verifier, std::less<>> verifiers);
 
   route_response handle(const route_request& r) override;

@@ -1,10 +1,13 @@
 #pragma once
-// A server is the whole advisor service on one port: one asynchronous
-// Beast/Asio process serving HTTP and WebSocket, a pool of I/O threads, one
-// strand per connection, the built-in routes and a session store (in memory,
-// or in Redis with options.sessions = "redis://...").
+// A server is the whole advisor service on one port, assembled from the
+// layers: the session store (bot/sessions), the metrics (bot/ops), the chat
+// service that answers every turn (bot/chat), the route table with the
+// built-in routes (bot/http) and the listener with its HTTP and WebSocket
+// sessions (bot/net). One asynchronous Beast/Asio process, a pool of I/O
+// threads, one strand per connection.
 //
-//   advisor::server::server s(options, log, brain);
+//   auto store = advisor::server::open_session_store(...);   // bot/sessions
+//   advisor::server::server s(options, log, brain, std::move(store));
 //   if (auto ec = s.listen()) ...;   // bind; s.local_endpoint() has the port
 //   s.run();                         // until SIGINT/SIGTERM or stop()
 //
@@ -20,18 +23,23 @@
 // SIGHUP is logged and ignored.
 //
 // Thread safety: stop() may be called from any thread; the rest from the
-// owning thread. Register extra routes on context().routes before run().
+// owning thread. Register extra routes on routes() before run().
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 
+#include "bot/chat/chat_service.hpp"
 #include "bot/engine/brain.hpp"
-#include "bot/server/logger.hpp"
-#include "bot/server/net.hpp"
-#include "bot/server/server_context.hpp"
+#include "bot/http/router.hpp"
+#include "bot/net/net.hpp"
+#include "bot/net/net_context.hpp"
+#include "bot/ops/logger.hpp"
+#include "bot/ops/metrics.hpp"
+#include "bot/ops/server_metrics.hpp"
 #include "bot/server/server_options.hpp"
+#include "bot/sessions/session_store.hpp"
 
 namespace advisor::server {
 
@@ -40,12 +48,18 @@ class listener;
 class server {
  public:
   // log must outlive the server.
-  server(server_options options, logger& log, std::shared_ptr<const brain> b);
+  server(server_options options, logger& log, std::shared_ptr<const brain> b, std::unique_ptr<session_store> sessions);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  server_context& context() { return *ctx_; }
+  // What the parts added by the application (admin routes, channels, the
+  // reloader) are built from.
+  chat_service& chat() { return chat_; }
+  router& routes() { return routes_; }
+  metrics_registry& registry() { return registry_; }
+  server_metrics& metrics() { return metrics_; }
+  logger& log() { return log_; }
 
   // Binds and listens on options.bind:options.port.
   error_code listen();
@@ -66,7 +80,14 @@ class server {
   void schedule_housekeeping();
   void check_drained();
 
-  std::unique_ptr<server_context> ctx_;  // outlives ioc_: handlers refer to it
+  const server_options options_;
+  logger& log_;
+  const std::unique_ptr<session_store> sessions_;
+  metrics_registry registry_;
+  server_metrics metrics_;
+  chat_service chat_;
+  router routes_;
+  net_context net_;  // outlives ioc_ (as all of the above): handlers refer to it
   net::io_context ioc_;
   net::strand<net::io_context::executor_type> strand_;  // the server's own timers and signals
   std::shared_ptr<listener> listener_;

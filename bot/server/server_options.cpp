@@ -1,13 +1,13 @@
 #include "bot/server/server_options.hpp"
 
-#include "bot/server/redis_session_store.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <thread>
+
+#include "bot/sessions/open_session_store.hpp"
 
 namespace advisor::server {
 namespace {
@@ -191,6 +191,13 @@ setter text_field(std::string server_options::*field) {
   };
 }
 
+setter channel_text_field(std::string channels::channel_options::*field) {
+  return [=](server_options& o, std::string_view v, std::string&) {
+    o.channels.*field = std::string(v);
+    return true;
+  };
+}
+
 setter switch_field(bool server_options::*field) {
   return [=](server_options& o, std::string_view v, std::string& err) {
     bool b = false;
@@ -248,7 +255,7 @@ const std::vector<option_spec>& specs() {
          opt.conversations_dir = std::string(v);
          return true;
        },
-       [](const o&) { return std::string(default_data_root) + "/tests/conversations/samples"; }},
+       [](const o&) { return std::string(default_data_root) + "/rules/checks"; }},
       {"max-message-bytes", "SIZE", "largest WebSocket message, all fragments together (larger: close 1009)", true,
        size_field(&o::max_message_bytes, 256, 64 * 1024 * 1024),
        [](const o& opt) { return show_size(opt.max_message_bytes); }},
@@ -313,7 +320,7 @@ const std::vector<option_spec>& specs() {
       {"sessions", "STORE",
        "where conversations are kept: memory (this process) or redis://host:port[/db] (shared by replicas)", true,
        [](o& opt, std::string_view v, std::string& err) {
-         if (v != "memory" && !redis_session_store::parse_url(v, err)) return false;
+         if (const auto s = check_session_store_url(v); !s.ok()) return err = s.message(), false;
          opt.sessions = std::string(v);
          return true;
        },
@@ -336,21 +343,23 @@ const std::vector<option_spec>& specs() {
        },
        [](const o&) { return std::string("none"); }},
       {"slack-signing-secret", "SECRET", "Slack app signing secret; enables POST /hooks/slack", true,
-       text_field(&o::slack_signing_secret), [](const o&) { return std::string("unset"); }, true},
+       channel_text_field(&channels::channel_options::slack_signing_secret),
+       [](const o&) { return std::string("unset"); }, true},
       {"slack-bot-token", "TOKEN", "Slack bot token (xoxb-...) for Events API answers via chat.postMessage", true,
-       text_field(&o::slack_bot_token), [](const o&) { return std::string("unset"); }, true},
+       channel_text_field(&channels::channel_options::slack_bot_token),
+       [](const o&) { return std::string("unset"); }, true},
       {"slack-api-url", "URL", "Slack Web API base URL (http:// or https://)", true,
        [](o& opt, std::string_view v, std::string& err) {
          if (!v.starts_with("http://") && !v.starts_with("https://")) return err = "expected an http(s):// URL", false;
          while (v.size() > 8 && v.back() == '/') v.remove_suffix(1);
-         opt.slack_api_url = std::string(v);
+         opt.channels.slack_api_url = std::string(v);
          return true;
        },
-       [](const o& opt) { return opt.slack_api_url; }},
+       [](const o& opt) { return opt.channels.slack_api_url; }},
       {"mattermost-token", "TOKENS",
        "Mattermost webhook/slash-command tokens, comma-separated; enables /hooks/mattermost", true,
        [](o& opt, std::string_view v, std::string&) {
-         opt.mattermost_tokens = split_list(v);
+         opt.channels.mattermost_tokens = split_list(v);
          return true;
        },
        [](const o&) { return std::string("unset"); }, true},
@@ -358,7 +367,7 @@ const std::vector<option_spec>& specs() {
        "Teams outgoing-webhook tokens as id=base64 pairs, comma-separated (empty id: no ?id=); enables /hooks/teams",
        true,
        [](o& opt, std::string_view v, std::string& err) {
-         opt.teams_secrets.clear();
+         opt.channels.teams_secrets.clear();
          for (const auto& item : split_list(v)) {
            const auto eq = item.find('=');
            if (eq == std::string::npos) return err = "expected id=base64 pairs separated by commas", false;
@@ -367,7 +376,7 @@ const std::vector<option_spec>& specs() {
            while (!id.empty() && id.back() == ' ') id.pop_back();
            while (!key.empty() && key.front() == ' ') key.erase(0, 1);
            if (!is_base64(key)) return err = "the token for id '" + id + "' is not base64", false;
-           opt.teams_secrets.emplace_back(std::move(id), std::move(key));
+           opt.channels.teams_secrets.emplace_back(std::move(id), std::move(key));
          }
          return true;
        },
@@ -378,7 +387,7 @@ const std::vector<option_spec>& specs() {
                             return std::isxdigit(static_cast<unsigned char>(c)) != 0;
                           });
          if (!v.empty() && !hex) return err = "expected 64 hex digits", false;
-         opt.discord_public_key = std::string(v);
+         opt.channels.discord_public_key = std::string(v);
          return true;
        },
        [](const o&) { return std::string("unset"); }},
@@ -533,7 +542,7 @@ std::optional<server_options> parse_options(int argc, const char* const* argv, c
   if (opt.knowledge_dir.empty())
     opt.knowledge_dir = std::filesystem::path(std::string(default_data_root)) / "knowledge";
   if (opt.conversations_dir.empty())
-    opt.conversations_dir = std::filesystem::path(std::string(default_data_root)) / "tests" / "conversations" / "samples";
+    opt.conversations_dir = std::filesystem::path(std::string(default_data_root)) / "rules" / "checks";
   else if (opt.conversations_dir == "none")
     opt.conversations_dir.clear();
   return opt;

@@ -16,7 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "bot/server/logger.hpp"
+#include "bot/channels/channel_options.hpp"
+#include "bot/ops/logger.hpp"
 
 namespace advisor::server {
 
@@ -34,7 +35,7 @@ struct server_options {
   std::filesystem::path knowledge_dir;  // knowledge/*.json; default: the source tree's knowledge/
   std::filesystem::path conversations_dir;  // conversation checks (*.jsonl) every rule set must pass at start,
                                             // --check and reload; default: the source tree's
-                                            // tests/conversations/samples; empty ("none"): no checks
+                                            // rules/checks; empty ("none"): no checks
 
   // --- WebSocket protocol limits ---
   std::size_t max_message_bytes = 16 * 1024;     // whole WebSocket message, all fragments (inclusive); over: close 1009
@@ -67,18 +68,9 @@ struct server_options {
   log_level level = log_level::info;  // least severe level written
   bool log_text = false;              // include user text in logs
 
-  // --- team-chat channels (integrations.md) ---
-  // A channel is enabled only when its secret is set. Secrets come from the
-  // environment or the secrets file, never from flags (they would show in ps),
-  // and are never logged.
+  // --- team-chat channels (integrations.md; bot/channels/channel_options.hpp) ---
   std::filesystem::path secrets_file;  // KEY=value lines (ADVISOR_* names), read before the environment
-  std::string slack_signing_secret;    // secret: enables /hooks/slack
-  std::string slack_bot_token;         // secret: posts Events API answers with chat.postMessage
-  std::string slack_api_url = "https://slack.com/api";  // Slack Web API base URL (http:// for local stand-ins)
-  std::vector<std::string> mattermost_tokens;           // secret: accepted tokens; enables /hooks/mattermost
-  // secret: (?id= value, base64 token) pairs; enables /hooks/teams
-  std::vector<std::pair<std::string, std::string>> teams_secrets;
-  std::string discord_public_key;  // application public key, 64 hex digits; enables /hooks/discord
+  channels::channel_options channels;  // secrets and settings of /hooks/<platform>
 
   // --- administration ---
   std::string admin_token;  // secret: bearer token for POST /admin/reload; unset: no admin routes

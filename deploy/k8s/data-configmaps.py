@@ -7,7 +7,7 @@ like YAML:
 
 rules/*.json become advisor-rules, knowledge/knowledge.json and the article
 advisor-knowledge (the Deployment maps the article back to article/), and
-the conversation checks that ship with the rules (tests/conversations/samples)
+the conversation checks that ship with the rules (rules/checks)
 advisor-conversations. After applying a change, reload each pod (POST
 /admin/reload or kill -HUP 1) once the kubelet has refreshed the volume, or
 `kubectl rollout restart deployment/advisor`.
@@ -43,7 +43,7 @@ def main():
         config_map("advisor-knowledge",
                    [os.path.join(ROOT, "knowledge", "knowledge.json"),
                     os.path.join(ROOT, "knowledge", "article", "tpm-vs-pm.txt")]),
-        config_map("advisor-conversations", files("tests/conversations/samples", ".jsonl")),
+        config_map("advisor-conversations", files("rules/checks", ".jsonl")),
     ]
     json.dump({"apiVersion": "v1", "kind": "List", "items": items}, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "bot/server/net.hpp"
+#include "bot/net/net.hpp"
 #include "tests/bench/bench_common.hpp"
 
 namespace {

@@ -61,7 +61,7 @@
 #include <utility>
 #include <vector>
 
-#include "bot/server/net.hpp"
+#include "bot/net/net.hpp"
 #include "tests/bench/bench_common.hpp"
 
 namespace {

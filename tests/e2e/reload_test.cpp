@@ -33,7 +33,7 @@ struct data_copy {
     dir = tmpl;
     fs::copy(source_dir / "rules", dir / "rules", fs::copy_options::recursive);
     fs::copy(source_dir / "knowledge", dir / "knowledge", fs::copy_options::recursive);
-    fs::copy(fs::path(ADVISOR_TESTS_DIR) / "conversations" / "samples", dir / "conversations",
+    fs::copy(fs::path(ADVISOR_SOURCE_DIR) / "rules" / "checks", dir / "conversations",
              fs::copy_options::recursive);
   }
   ~data_copy() {

@@ -60,7 +60,7 @@ TEST_CASE("conversation test files: each file at least 96% of turns right", "[en
 
 TEST_CASE("the shared sample conversations are all answered right", "[engine][conversations]") {
   const fs::path samples = source_dir.parent_path() / "shared" / "examples" / "sample-conversations.jsonl";
-  const fs::path local = fs::path(ADVISOR_TESTS_DIR) / "conversations" / "samples" / "sample-conversations.jsonl";
+  const fs::path local = fs::path(ADVISOR_SOURCE_DIR) / "rules" / "checks" / "sample-conversations.jsonl";
   const fs::path path = fs::exists(local) ? local : samples;
   REQUIRE(fs::exists(path));
   auto b = load_shipped();

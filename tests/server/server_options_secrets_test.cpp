@@ -54,20 +54,20 @@ TEST_CASE("channel secrets come from ADVISOR_* environment variables", "[server]
                        error);
   INFO(error);
   REQUIRE(o.has_value());
-  CHECK(o->slack_signing_secret == "s3cret");
-  CHECK(o->slack_bot_token == "xoxb-1");
-  CHECK(o->slack_api_url == "http://127.0.0.1:9/api");
-  CHECK(o->mattermost_tokens == std::vector<std::string>{"a", "b"});
-  REQUIRE(o->teams_secrets.size() == 2);
-  CHECK(o->teams_secrets[0] == std::pair<std::string, std::string>{"", "Zm9v"});
-  CHECK(o->teams_secrets[1] == std::pair<std::string, std::string>{"hr", "YmFyYg=="});
-  CHECK(o->discord_public_key == std::string(64, 'a'));
+  CHECK(o->channels.slack_signing_secret == "s3cret");
+  CHECK(o->channels.slack_bot_token == "xoxb-1");
+  CHECK(o->channels.slack_api_url == "http://127.0.0.1:9/api");
+  CHECK(o->channels.mattermost_tokens == std::vector<std::string>{"a", "b"});
+  REQUIRE(o->channels.teams_secrets.size() == 2);
+  CHECK(o->channels.teams_secrets[0] == std::pair<std::string, std::string>{"", "Zm9v"});
+  CHECK(o->channels.teams_secrets[1] == std::pair<std::string, std::string>{"hr", "YmFyYg=="});
+  CHECK(o->channels.discord_public_key == std::string(64, 'a'));
 
   const auto defaults = parse({}, {}, error);
   REQUIRE(defaults.has_value());
-  CHECK(defaults->slack_signing_secret.empty());
-  CHECK(defaults->slack_api_url == "https://slack.com/api");
-  CHECK(defaults->mattermost_tokens.empty());
+  CHECK(defaults->channels.slack_signing_secret.empty());
+  CHECK(defaults->channels.slack_api_url == "https://slack.com/api");
+  CHECK(defaults->channels.mattermost_tokens.empty());
 }
 
 TEST_CASE("secrets are refused on the command line and never echoed", "[server][channels]") {
@@ -94,14 +94,14 @@ TEST_CASE("a secrets file sets channel secrets, the environment and flags overri
   auto o = parse({"--secrets-file", f.path}, {}, error);
   INFO(error);
   REQUIRE(o.has_value());
-  CHECK(o->slack_signing_secret == "from-file");
-  CHECK(o->mattermost_tokens == std::vector<std::string>{"tok"});
+  CHECK(o->channels.slack_signing_secret == "from-file");
+  CHECK(o->channels.mattermost_tokens == std::vector<std::string>{"tok"});
 
   o = parse({"--slack-api-url=http://127.0.0.1:2/api"},
             {{"ADVISOR_SECRETS_FILE", f.path}, {"ADVISOR_SLACK_SIGNING_SECRET", "from-env"}}, error);
   REQUIRE(o.has_value());
-  CHECK(o->slack_signing_secret == "from-env");
-  CHECK(o->slack_api_url == "http://127.0.0.1:2/api");
+  CHECK(o->channels.slack_signing_secret == "from-env");
+  CHECK(o->channels.slack_api_url == "http://127.0.0.1:2/api");
 
   const temp_file bad("ADVISOR_NO_SUCH_THING=1\n");
   CHECK_FALSE(parse({"--secrets-file", bad.path}, {}, error).has_value());
