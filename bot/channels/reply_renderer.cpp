@@ -34,6 +34,43 @@ std::string sources_line(const reply& r) {
   return out;
 }
 
+constexpr std::string_view arrow = "\xE2\x86\x92";  // →
+
+// "TPM (Technical Program Manager)", "PM (Product Manager)", "either role".
+std::string_view fit_name(std::string_view fit) {
+  if (fit == "tpm") return "TPM (Technical Program Manager)";
+  if (fit == "pm") return "PM (Product Manager)";
+  if (fit == "either") return "either role";
+  return fit;
+}
+
+// The heading over a clarify reply's readings.
+constexpr std::string_view choices_heading = "Which did you mean?";
+
+// Markdown (Mattermost, Teams, Discord): a bold fit line, then one bullet
+// per reason: "I love coding" → **tpm**: because _(Section)_.
+std::string markdown_advice(const reply_advice& a) {
+  std::string out = concat({"**Fit: ", fit_name(a.fit), "**"});
+  for (const auto& reason : a.reasons) {
+    out += concat({"\n- \"", reason.said, "\" ", arrow, " **", reason.points_to, "**"});
+    if (!reason.because.empty()) out += concat({": ", reason.because});
+    if (!reason.section.empty() && reason.points_to != "neither") out += concat({" _(", reason.section, ")_"});
+  }
+  return out;
+}
+
+// The suggestions: "Try asking" bullets, or for a clarify reply the readings
+// as a numbered list under choices_heading.
+std::string markdown_suggestions(const reply& r) {
+  if (r.suggestions.empty()) return {};
+  std::string out = concat({"**", r.clarify ? choices_heading : "Try asking:", "**"});
+  for (std::size_t i = 0; i < r.suggestions.size(); ++i) {
+    out +=
+        r.clarify ? concat({"\n", std::to_string(i + 1), ". ", r.suggestions[i]}) : concat({"\n- ", r.suggestions[i]});
+  }
+  return out;
+}
+
 json::object mrkdwn(std::string text) {
   return {{"type", "mrkdwn"}, {"text", truncate_code_points(text, slack_text_limit)}};
 }
@@ -86,11 +123,9 @@ std::string render_markdown(const reply& r) {
       for (std::size_t i = 0; i < t.columns.size(); ++i) out += concat({" ", cell(i < row.size() ? row[i] : ""), " |"});
     }
   }
+  if (r.advice) out += concat({"\n\n", markdown_advice(*r.advice)});
   if (!r.sources.empty()) out += concat({"\n\n*Source: ", sources_line(r), "*"});
-  if (!r.suggestions.empty()) {
-    out += "\n\n**Try asking:**";
-    for (const auto& s : r.suggestions) out += concat({"\n- ", s});
-  }
+  if (!r.suggestions.empty()) out += concat({"\n\n", markdown_suggestions(r)});
   return out;
 }
 
@@ -116,14 +151,29 @@ boost::json::array render_slack_blocks(const reply& r) {
       blocks.push_back(std::move(section));
     }
   }
+  if (r.advice) {
+    const auto& a = *r.advice;
+    std::string s = concat({"*Fit: ", slack_escape(fit_name(a.fit)), "*"});
+    for (const auto& reason : a.reasons) {
+      s += concat(
+          {"\n\xE2\x80\xA2 \"", slack_escape(reason.said), "\" ", arrow, " *", slack_escape(reason.points_to), "*"});
+      if (!reason.because.empty()) s += concat({": ", slack_escape(reason.because)});
+      if (!reason.section.empty() && reason.points_to != "neither")
+        s += concat({" _(", slack_escape(reason.section), ")_"});
+    }
+    blocks.push_back(json::object{{"type", "section"}, {"text", mrkdwn(s)}});
+  }
   if (!r.sources.empty()) {
     blocks.push_back(
         json::object{{"type", "context"},
                      {"elements", json::array{mrkdwn(concat({"_Source: ", slack_escape(sources_line(r)), "_"}))}}});
   }
   if (!r.suggestions.empty()) {
-    std::string s = "*Try asking:*";
-    for (const auto& q : r.suggestions) s += concat({"\n\xE2\x80\xA2 ", slack_escape(q)});
+    std::string s = r.clarify ? concat({"*", choices_heading, "*"}) : std::string("*Try asking:*");
+    for (std::size_t i = 0; i < r.suggestions.size(); ++i) {
+      s += r.clarify ? concat({"\n", std::to_string(i + 1), ". ", slack_escape(r.suggestions[i])})
+                     : concat({"\n\xE2\x80\xA2 ", slack_escape(r.suggestions[i])});
+    }
     blocks.push_back(json::object{{"type", "section"}, {"text", mrkdwn(s)}});
   }
   return blocks;
@@ -142,22 +192,33 @@ std::string render_discord(const reply& r, std::size_t limit) {
         table += concat({"\n- ", t.columns[i], ": ", row[i]});
       }
     }
+    if (!table.empty()) table = concat({"\n", table});
   }
-  std::string sources;
-  if (!r.sources.empty()) sources = concat({"\n\n*Source: ", sources_line(r), "*"});
-  std::string suggestions;
-  if (!r.suggestions.empty()) {
-    suggestions = "\n\n**Try asking:**";
-    for (const auto& s : r.suggestions) suggestions += concat({"\n- ", s});
+  // The optional parts in the order they are shown.
+  enum part { advice_part, table_part, sources_part, suggestions_part, parts };
+  std::string text[parts];
+  if (r.advice) text[advice_part] = concat({"\n\n", markdown_advice(*r.advice)});
+  text[table_part] = std::move(table);
+  if (!r.sources.empty()) text[sources_part] = concat({"\n\n*Source: ", sources_line(r), "*"});
+  if (!r.suggestions.empty()) text[suggestions_part] = concat({"\n\n", markdown_suggestions(r)});
+  // The text always; then each optional part while it fits, most needed
+  // first: a clarify reply's readings (they are its answer), the advice,
+  // the table, the sources, the suggestions.
+  const part priority[] = {r.clarify ? suggestions_part : advice_part, r.clarify ? advice_part : table_part,
+                           r.clarify ? table_part : sources_part, r.clarify ? sources_part : suggestions_part};
+  bool keep[parts] = {};
+  std::size_t used = protocol::count_code_points(r.text);
+  for (const part p : priority) {
+    const std::size_t n = protocol::count_code_points(text[p]);
+    if (n > 0 && used + n <= limit) {
+      keep[p] = true;
+      used += n;
+    }
   }
-  // The text always; then each optional part while it fits.
   std::string out = r.text;
-  const auto fits = [&](const std::string& extra) {
-    return protocol::count_code_points(out) + protocol::count_code_points(extra) <= limit;
-  };
-  if (!table.empty() && fits(concat({"\n", table}))) out += concat({"\n", table});
-  if (!sources.empty() && fits(sources)) out += sources;
-  if (!suggestions.empty() && fits(suggestions)) out += suggestions;
+  for (int p = 0; p < parts; ++p) {
+    if (keep[p]) out += text[p];
+  }
   return truncate_code_points(out, limit);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Renders an engine reply in each platform's own format, from its structured
-// fields (text, table, sources, suggestions):
+// fields (text, table, advice, sources, suggestions, clarify):
 //   markdown   Mattermost and Teams: paragraphs, comparisons as a GFM
 //              table, "Source:" line, a "Try asking" list
 //   Slack      Block Kit blocks with mrkdwn (tables become one section per
@@ -8,6 +8,11 @@
 //   Discord    markdown content of at most discord_content_limit code points
 //              (tables as a list; optional parts dropped before the text is
 //              shortened)
+// Advice (protocol 1.1) follows the table: a bold "Fit: TPM (Technical
+// Program Manager)" line ("PM (Product Manager)", "either role"), then one
+// bullet per reason: "what they said" → *tpm*: the article's reason (Section).
+// A clarify reply's suggestions are its readings: a numbered list under
+// "Which did you mean?" instead of "Try asking".
 //
 // Thread safety: free functions over values; safe from any thread.
 

@@ -77,6 +77,7 @@ class chat_client {
         out_(out),
         err_(err),
         json_(options.json),
+        why_(options.why),
         conn_(connection_options{options.timeout, !options.insecure}) {}
 
   exit_code run() {
@@ -150,6 +151,11 @@ class chat_client {
           json_ = !json_;
           note(json_ ? "Raw JSON output on (/json turns it off)." : "Raw JSON output off.");
           break;
+        case input_action::kind::toggle_why:
+          why_ = !why_;
+          note(why_ ? "Explanations on: each answer says why it was given (/why turns them off)."
+                    : "Explanations off.");
+          break;
         case input_action::kind::invalid:
           note(a.text);
           break;
@@ -205,7 +211,10 @@ class chat_client {
     json::object frame;
     frame["type"] = a.what == input_action::kind::reset ? "reset" : "message";
     frame["id"] = id;
-    if (a.what == input_action::kind::send) frame["text"] = a.text;
+    if (a.what == input_action::kind::send) {
+      frame["text"] = a.text;
+      if (why_) frame["explain"] = true;  // protocol 1.1: the reply carries `why`
+    }
     std::string error;
     if (!conn_.send(json::serialize(frame), error)) {
       if (conn_.interrupted()) return interrupted();
@@ -364,6 +373,7 @@ class chat_client {
   std::ostream& out_;
   std::ostream& err_;
   bool json_;
+  bool why_;  // send "explain": true with each message (--why, /why)
   connection conn_;
   std::vector<std::string> suggestions_;  // the suggestions last shown, for "N"
   unsigned last_id_ = 0;

@@ -51,7 +51,7 @@ std::optional<client_options> parse_client_options(int argc, const char* const* 
       name = name.substr(0, eq);
     }
     const auto flag = [&](std::string_view n) { return name == n; };
-    const bool is_switch = flag("--json") || flag("--insecure") || flag("--no-color");
+    const bool is_switch = flag("--json") || flag("--why") || flag("--insecure") || flag("--no-color");
     const bool takes_value = flag("--script") || flag("--session") || flag("--timeout");
     if (!is_switch && !takes_value) {
       error = "unknown option '" + std::string(name) + "'";
@@ -63,6 +63,7 @@ std::optional<client_options> parse_client_options(int argc, const char* const* 
         return std::nullopt;
       }
       if (flag("--json")) o.json = true;
+      if (flag("--why")) o.why = true;
       if (flag("--insecure")) o.insecure = true;
       if (flag("--no-color")) o.no_color = true;
       continue;
@@ -113,6 +114,8 @@ std::string client_usage() {
          "Options:\n"
          "  --script FILE      read utterances from FILE (- for stdin)\n"
          "  --json             print the server's frames as raw JSON, one per line\n"
+         "  --why              ask with every message why the answer was given (\"explain\":\n"
+         "                     true) and print it under the answer ('Why this answer:')\n"
          "  --session ID       resume the session ID (from an earlier welcome)\n"
          "  --timeout SECONDS  limit for connecting and for each answer (default 10)\n"
          "  --insecure         wss:// without verifying the server certificate\n"
@@ -122,11 +125,15 @@ std::string client_usage() {
          "Interactive commands:\n"
          "  N        ask suggestion number N        /reset   start the conversation over\n"
          "  /json    toggle raw JSON output         /help    list these commands\n"
-         "  /quit    leave (also Ctrl-D or Ctrl-C)\n"
+         "  /why     toggle --why                   /quit    leave (also Ctrl-D or Ctrl-C)\n"
          "\n"
          "Output (stdout): the welcome, then each answer as its text, an aligned table when\n"
-         "the answer has one, a 'Source: SECTION' line per source, 'Suggestions:' with\n"
-         "numbered lines, then a blank line. Server errors go to stderr as\n"
+         "the answer has one, the advice ('Fit: ...' and a line per reason: what you said\n"
+         "-> tpm/pm/neither, the article's reason [section]) when there is advice, a\n"
+         "'Source: SECTION' line per source, the 'Why this answer:' block with --why or\n"
+         "/why, 'Suggestions:' with numbered lines (a question asking which of two readings\n"
+         "you meant numbers them under 'Which did you mean?'), then a blank line. Server\n"
+         "errors go to stderr as\n"
          "'error CODE: MESSAGE'. Colors only when stdout is a terminal and NO_COLOR is unset.\n"
          "\n"
          "Exit status:\n"

@@ -21,6 +21,7 @@ struct client_options {
   ws_url endpoint;                               // `url` parsed, with ?session= applied
   std::string script;                            // --script FILE; "-" is stdin; empty: none
   bool json = false;                             // --json: print raw server frames, one per line
+  bool why = false;                              // --why: send "explain": true, show why each answer was given
   std::string session;                           // --session ID to resume; empty: a new session
   std::chrono::milliseconds timeout{10'000};     // --timeout SECONDS for connecting and for each answer
   bool insecure = false;                         // --insecure: wss:// without certificate verification

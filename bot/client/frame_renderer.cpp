@@ -1,6 +1,7 @@
 #include "bot/client/frame_renderer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace advisor::client {
@@ -112,9 +113,10 @@ void trim_right(std::string& s) {
   while (!s.empty() && s.back() == ' ') s.pop_back();
 }
 
-std::string render_suggestions(const std::vector<std::string>& suggestions, const render_style& style) {
+std::string render_suggestions(const std::vector<std::string>& suggestions, const render_style& style,
+                               std::string_view heading = "Suggestions:") {
   if (suggestions.empty()) return {};
-  std::string out = paint("Suggestions:", dim_sgr, style) + "\n";
+  std::string out = paint(heading, dim_sgr, style) + "\n";
   for (std::size_t i = 0; i < suggestions.size(); ++i) {
     out += "  ";
     out += paint(std::to_string(i + 1) + ".", number_sgr, style);
@@ -131,6 +133,54 @@ std::string render_text(std::string_view text, const render_style& style) {
   if (!style.wrap_text) return clean + "\n";
   std::string out;
   for (const auto& line : wrap_text(clean, style.width)) out.append(line).push_back('\n');
+  return out;
+}
+
+// One line of a block ("  " + text), wrapped to the width with the
+// continuation lines indented further when style.wrap_text.
+std::string block_line(std::string_view text, const render_style& style) {
+  const std::string clean = sanitize(text);
+  if (!style.wrap_text || style.width <= 12) return "  " + clean + "\n";
+  std::string out;
+  bool first = true;
+  for (const auto& line : wrap_text(clean, style.width - 4)) {
+    out.append(first ? "  " : "    ").append(line).push_back('\n');
+    first = false;
+  }
+  return out;
+}
+
+// A role list as "tpm, pm"; "" for none.
+std::string join_roles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) out.append(out.empty() ? "" : ", ").append(r);
+  return out;
+}
+
+std::string fit_name(std::string_view fit) {
+  if (fit == "tpm") return "TPM (Technical Program Manager)";
+  if (fit == "pm") return "PM (Product Manager)";
+  if (fit == "either") return "either role";
+  return std::string(fit);
+}
+
+std::string reading_name(const why_reading& r) {
+  std::string out = r.intent;
+  if (!r.roles.empty()) out.append(" (").append(join_roles(r.roles)).append(")");
+  return out;
+}
+
+// Two decimals, trailing zeros dropped ("0.61", "0.5", "1").
+std::string score_text(double d) {
+  const long long hundredths = std::llround(std::clamp(d, -1e9, 1e9) * 100);
+  std::string out = hundredths < 0 ? "-" : "";
+  const long long m = hundredths < 0 ? -hundredths : hundredths;
+  out += std::to_string(m / 100);
+  if (m % 100 != 0) {
+    out += '.';
+    out += static_cast<char>('0' + (m % 100) / 10);
+    if (m % 10 != 0) out += static_cast<char>('0' + m % 10);
+  }
   return out;
 }
 
@@ -239,11 +289,52 @@ std::string render_welcome(const welcome_message& m, const render_style& style) 
   return render_text(m.text, style) + render_suggestions(m.suggestions, style) + "\n";
 }
 
+std::string render_advice(const advice_block& a, const render_style& style) {
+  std::string out = paint("Fit: " + sanitize(fit_name(a.fit)), bold_sgr, style) + "\n";
+  for (const auto& r : a.reasons) {
+    std::string line = "\"" + r.said + "\" \xE2\x86\x92 " + r.points_to;
+    if (!r.because.empty()) line.append(": ").append(r.because);
+    if (!r.section.empty()) line.append(" [").append(r.section).append("]");
+    out += block_line(line, style);
+  }
+  return out;
+}
+
+std::string render_why(const why_block& w, const render_style& style) {
+  std::string out = paint("Why this answer:", dim_sgr, style) + "\n";
+  out += block_line("read as: " + w.normalized, style);
+  if (!w.corrections.empty()) {
+    std::string fixes;
+    for (const auto& [from, to] : w.corrections) {
+      fixes.append(fixes.empty() ? "" : ", ").append(from + " \xE2\x86\x92 " + to);
+    }
+    out += block_line("corrected: " + fixes, style);
+  }
+  std::string rule = "rule: " + (w.rule.empty() ? std::string("none") : w.rule);
+  if (!w.file.empty()) {
+    rule.append(" (").append(w.file);
+    if (w.line > 0) rule.append(":").append(std::to_string(w.line));
+    rule.append(")");
+  }
+  out += block_line(rule, style);
+  if (!w.matched.empty()) out += block_line("matched: \"" + w.matched + "\"", style);
+  if (w.context) out += block_line("context: " + reading_name(*w.context), style);
+  for (const auto& r : w.runner_up) {
+    std::string line = "runner-up: " + reading_name(r) + ", score " + score_text(r.score);
+    if (!r.rule.empty()) line.append(", rule ").append(r.rule);
+    if (!r.lost.empty()) line.append(": ").append(r.lost);
+    out += block_line(line, style);
+  }
+  return out;
+}
+
 std::string render_reply(const reply_message& m, const render_style& style) {
   std::string out = render_text(m.text, style);
   if (m.table) out += render_table(*m.table, style);
+  if (m.advice) out += render_advice(*m.advice, style);
   for (const auto& section : m.sources) out += paint("Source: " + sanitize(section), dim_sgr, style) + "\n";
-  out += render_suggestions(m.suggestions, style);
+  if (m.why) out += render_why(*m.why, style);
+  out += render_suggestions(m.suggestions, style, m.clarify ? "Which did you mean? (type its number)" : "Suggestions:");
   out += "\n";
   return out;
 }

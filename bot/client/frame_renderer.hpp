@@ -12,8 +12,12 @@
 //              \n                        (a blank line ends every block)
 //   reply:     <text>\n                  (as sent; omitted when empty)
 //              <table>                   (only when the reply has a table)
+//              <advice>                  (protocol 1.1, only with advice)
 //              Source: <section>\n       (one line per source, in order)
-//              Suggestions:\n  1. ...\n  (as for the welcome)
+//              <why>                     (protocol 1.1, only with why)
+//              Suggestions:\n  1. ...\n  (as for the welcome; a clarify reply
+//                                        heads them "Which did you mean? (type
+//                                        its number)")
 //              \n
 //   reset_ok:  Conversation reset.\n\n
 //   error:     error <code>: <message>\n (render_error; the client prints it to stderr)
@@ -29,6 +33,27 @@
 // columns shrink first and cells wrap at spaces (words longer than a column
 // are split); if any row then takes several lines, rows are separated by
 // rules too. Widths count Unicode code points (no East Asian wide forms).
+//
+// Advice is a fit line, then one line per reason (the person's words, the
+// role they point to, the article's reason and its section):
+//
+//   Fit: TPM (Technical Program Manager)      ("PM (Product Manager)", "either role")
+//     "I love coding" → tpm: TPMs need a deep understanding ... [Technical Expertise Requirements]
+//     "I play the guitar" → neither: the article does not speak to this
+//
+// Why is a block of labelled lines (only those with something to say but
+// "read as" and "rule"):
+//
+//   Why this answer:
+//     read as: how are pm evaluated
+//     corrected: evaluted → evaluated
+//     rule: key_metrics.evaluated (rules/topical.json:120)
+//     matched: "pm evaluated"
+//     context: skills (pm)
+//     runner-up: responsibilities (pm), score 0.61, rule responsibilities.word: lower weight
+//
+// With wrap_text, block lines wrap to the width, continuation lines
+// indented by four spaces.
 //
 // Control characters in server text (other than newline) are shown as
 // U+FFFD so that a frame cannot drive the terminal.
@@ -54,6 +79,10 @@ struct render_style {
 std::string render_welcome(const welcome_message& m, const render_style& style);
 std::string render_reply(const reply_message& m, const render_style& style);
 std::string render_reset_ok(const render_style& style);
+
+// The advice and why blocks of a reply (each line ending in "\n").
+std::string render_advice(const advice_block& a, const render_style& style);
+std::string render_why(const why_block& w, const render_style& style);
 
 // "error <code>: <message>\n" (red with color).
 std::string render_error(const error_message& m, const render_style& style);

@@ -47,6 +47,7 @@ input_action parse_interactive_line(std::string_view line, const std::vector<std
     if (line == "/quit" || line == "/exit") return action(kind::quit);
     if (line == "/help" || line == "/?") return action(kind::help);
     if (line == "/json") return action(kind::toggle_json);
+    if (line == "/why") return action(kind::toggle_why);
     const std::string word(line.substr(0, line.find(' ')));
     return action(kind::invalid, "Unknown command " + word + "; type /help for the commands.");
   }
@@ -58,6 +59,7 @@ std::string interactive_help() {
          "  N        ask suggestion number N\n"
          "  /reset   start the conversation over\n"
          "  /json    toggle raw JSON output\n"
+         "  /why     toggle explanations: each answer then says why it was given\n"
          "  /help    show this help\n"
          "  /quit    leave (also Ctrl-D or Ctrl-C)\n"
          "  //text   send a message that starts with /\n"

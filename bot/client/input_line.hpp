@@ -19,6 +19,7 @@ struct input_action {
     quit,         // close the connection and exit
     help,         // show the interactive commands
     toggle_json,  // switch between rendered and raw JSON output
+    toggle_why,   // switch asking for "why this answer" (explain) on and off
     invalid,      // tell the user `text` (e.g. "no suggestion 7; pick 1-3")
   };
   kind what = kind::none;
@@ -33,8 +34,8 @@ input_action parse_script_line(std::string_view line);
 
 // A line typed at the prompt, given the suggestions last shown: trimmed;
 // blank is none; a whole number N picks suggestion N (1-based; out of range
-// is invalid); "/reset", "/quit" (or "/exit"), "/help" (or "/?"), "/json"
-// are commands, any other "/word" is invalid; "//text" sends "/text";
+// is invalid); "/reset", "/quit" (or "/exit"), "/help" (or "/?"), "/json",
+// "/why" are commands, any other "/word" is invalid; "//text" sends "/text";
 // anything else is sent.
 input_action parse_interactive_line(std::string_view line, const std::vector<std::string>& suggestions);
 

@@ -41,6 +41,94 @@ class field_reader {
     return out;
   }
 
+  // `clarify`: a boolean, false when absent or null.
+  bool flag(std::string_view key) {
+    const json::value* v = o_.if_contains(key);
+    if (v == nullptr || v->is_null()) return false;
+    if (!v->is_bool()) return fail(key, "must be a boolean"), false;
+    return v->get_bool();
+  }
+
+  // `advice`: {"fit": string, "reasons": [{"said", "points_to", "because", "section"?}...]}.
+  std::optional<advice_block> advice() {
+    const json::value* v = o_.if_contains("advice");
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    const auto bad = [&] {
+      fail("advice", "must be {\"fit\": string, \"reasons\": [{\"said\", \"points_to\", \"because\": string...}...]}");
+      return std::nullopt;
+    };
+    if (!v->is_object()) return bad();
+    advice_block out;
+    if (!member(v->get_object(), "fit", out.fit)) return bad();
+    const json::value* reasons = v->get_object().if_contains("reasons");
+    if (reasons != nullptr && !reasons->is_null()) {
+      if (!reasons->is_array()) return bad();
+      for (const auto& item : reasons->get_array()) {
+        if (!item.is_object()) return bad();
+        const auto& r = item.get_object();
+        advice_reason reason;
+        if (!member(r, "said", reason.said) || !member(r, "points_to", reason.points_to) ||
+            !member(r, "because", reason.because) || !member(r, "section", reason.section)) {
+          return bad();
+        }
+        out.reasons.push_back(std::move(reason));
+      }
+    }
+    return out;
+  }
+
+  // `why`: {"normalized", "corrections": [{"from","to"}], "rule", "file", "line",
+  // "matched", "context": {"intent","roles"} | null, "runner_up": [{...}]}.
+  std::optional<why_block> why() {
+    const json::value* v = o_.if_contains("why");
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    const auto bad = [&] {
+      fail("why", "must be an object as protocol.md shows it");
+      return std::nullopt;
+    };
+    if (!v->is_object()) return bad();
+    const auto& w = v->get_object();
+    why_block out;
+    if (!member(w, "normalized", out.normalized) || !member(w, "rule", out.rule) || !member(w, "file", out.file) ||
+        !member(w, "matched", out.matched)) {
+      return bad();
+    }
+    if (const json::value* line = w.if_contains("line"); line != nullptr && !line->is_null()) {
+      if (line->is_int64()) {
+        out.line = line->get_int64();
+      } else if (line->is_uint64()) {
+        out.line = static_cast<long long>(line->get_uint64());
+      } else {
+        return bad();
+      }
+    }
+    if (const json::value* c = w.if_contains("corrections"); c != nullptr && !c->is_null()) {
+      if (!c->is_array()) return bad();
+      for (const auto& item : c->get_array()) {
+        std::pair<std::string, std::string> fix;
+        if (!item.is_object() || !member(item.get_object(), "from", fix.first) ||
+            !member(item.get_object(), "to", fix.second)) {
+          return bad();
+        }
+        out.corrections.push_back(std::move(fix));
+      }
+    }
+    if (const json::value* c = w.if_contains("context"); c != nullptr && !c->is_null()) {
+      why_reading context;
+      if (!c->is_object() || !reading(c->get_object(), context)) return bad();
+      out.context = std::move(context);
+    }
+    if (const json::value* r = w.if_contains("runner_up"); r != nullptr && !r->is_null()) {
+      if (!r->is_array()) return bad();
+      for (const auto& item : r->get_array()) {
+        why_reading runner;
+        if (!item.is_object() || !reading(item.get_object(), runner)) return bad();
+        out.runner_up.push_back(std::move(runner));
+      }
+    }
+    return out;
+  }
+
   double number(std::string_view key) {
     const json::value* v = o_.if_contains(key);
     if (v == nullptr || v->is_null()) return 0;
@@ -102,6 +190,29 @@ class field_reader {
     return true;
   }
 
+  // An optional string member of a nested object: absent or null leaves out
+  // empty; false when it is something else.
+  static bool member(const json::object& o, std::string_view key, std::string& out) {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return true;
+    if (!v->is_string()) return false;
+    out = std::string(v->get_string());
+    return true;
+  }
+
+  // A reading of `why`: intent, roles, and for runners-up score, rule, lost.
+  static bool reading(const json::object& o, why_reading& out) {
+    if (!member(o, "intent", out.intent) || !member(o, "rule", out.rule) || !member(o, "lost", out.lost)) return false;
+    if (const json::value* roles = o.if_contains("roles"); roles != nullptr && !roles->is_null()) {
+      if (!roles->is_array() || !string_array(roles->get_array(), out.roles)) return false;
+    }
+    if (const json::value* score = o.if_contains("score"); score != nullptr && !score->is_null()) {
+      if (!score->is_number()) return false;
+      out.score = score->to_number<double>();
+    }
+    return true;
+  }
+
   void fail(std::string_view key, std::string_view what) {
     if (error_.empty()) error_ = "'" + type_ + "' frame: field '" + std::string(key) + "' " + std::string(what);
   }
@@ -150,6 +261,9 @@ std::optional<server_message> parse_server_message(std::string_view frame, std::
     m.sources = f.sources();
     m.suggestions = f.strings("suggestions");
     m.table = f.table();
+    m.advice = f.advice();
+    m.clarify = f.flag("clarify");
+    m.why = f.why();
     out = std::move(m);
   } else if (type == "error") {
     error_message m;

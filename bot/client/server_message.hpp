@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -19,6 +20,39 @@ namespace advisor::client {
 struct text_table {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+};
+
+// Protocol 1.1 `advice`: the role the person's own statements point to.
+struct advice_reason {
+  std::string said;       // the person's words
+  std::string points_to;  // "tpm", "pm" or "neither"
+  std::string because;    // from the article
+  std::string section;    // article heading; "" when absent (neither)
+};
+
+struct advice_block {
+  std::string fit;  // "tpm", "pm" or "either"
+  std::vector<advice_reason> reasons;
+};
+
+// Protocol 1.1 `why` (sent when a message asked "explain": true).
+struct why_reading {
+  std::string intent;
+  std::vector<std::string> roles;
+  double score = 0;  // runner_up only
+  std::string rule;  // runner_up only
+  std::string lost;  // runner_up only: why it lost
+};
+
+struct why_block {
+  std::string normalized;                                        // the text the rules matched
+  std::vector<std::pair<std::string, std::string>> corrections;  // {from, to}
+  std::string rule;                                              // the rule that fired
+  std::string file;                                              // its rules file
+  long long line = 0;                                            // its line (0: unknown)
+  std::string matched;                                           // the span it matched
+  std::optional<why_reading> context;                            // the earlier turn used
+  std::vector<why_reading> runner_up;                            // other readings, best first
 };
 
 struct welcome_message {
@@ -37,6 +71,9 @@ struct reply_message {
   std::vector<std::string> sources;      // section headings
   std::vector<std::string> suggestions;  // follow-up questions
   std::optional<text_table> table;       // side-by-side answer
+  std::optional<advice_block> advice;    // protocol 1.1: which role fits the person
+  bool clarify = false;                  // protocol 1.1: a question; suggestions are the readings
+  std::optional<why_block> why;          // protocol 1.1: why this answer (asked with explain)
 };
 
 struct error_message {

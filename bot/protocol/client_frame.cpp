@@ -44,6 +44,15 @@ std::optional<frame_error> take_text(const json::object& obj, const text_limits&
   return std::nullopt;
 }
 
+// Reads the optional boolean obj["explain"] (protocol 1.1) into out.
+std::optional<frame_error> take_explain(const json::object& obj, const reply_to& id, bool& out) {
+  const auto* explain = obj.if_contains("explain");
+  if (explain == nullptr) return std::nullopt;
+  if (!explain->is_bool()) return frame_error{wire_error::bad_request, id, "field 'explain' must be a boolean"};
+  out = explain->get_bool();
+  return std::nullopt;
+}
+
 }  // namespace
 
 frame_result parse_client_frame(std::string_view frame, const text_limits& limits) {
@@ -64,6 +73,7 @@ frame_result parse_client_frame(std::string_view frame, const text_limits& limit
   if (name == "message") {
     out.type = frame_type::message;
     if (auto err = take_text(*obj, limits, out.id, out.text)) return std::move(*err);
+    if (auto err = take_explain(*obj, out.id, out.explain)) return std::move(*err);
   } else if (name == "ping") {
     out.type = frame_type::ping;
   } else if (name == "reset") {
@@ -92,6 +102,7 @@ chat_result parse_chat_request(std::string_view body, const text_limits& limits)
     }
     out.session = std::string(session->get_string());
   }
+  if (auto err = take_explain(*obj, out.id, out.explain)) return std::move(*err);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace advisor::protocol {
 namespace json = boost::json;
@@ -62,16 +63,30 @@ class frame_writer {
     out_.append("null");
     return *this;
   }
-  frame_writer& number(double d) {
+  frame_writer& boolean(bool b) {
     separate();
-    // Boost.JSON's own number format, unchanged; a scalar needs no heap.
-    const json::value v(d);
-    json::serializer sr;
-    sr.reset(&v);
-    char buf[64];
-    while (!sr.done()) {
-      const auto part = sr.read(buf, sizeof buf);
-      out_.append(part.data(), part.size());
+    out_.append(b ? "true" : "false");
+    return *this;
+  }
+  frame_writer& integer(long long n) {
+    separate();
+    out_.append(std::to_string(n));
+    return *this;
+  }
+  // d rounded to two decimals, without trailing zeros: 0.93, 0.5, 1, 0
+  // (never 0.8200000000000001 or 9.3E-1). Not finite: 0.
+  frame_writer& two_decimals(double d) {
+    separate();
+    const long long hundredths = std::isfinite(d) && std::abs(d) < 1e15 ? std::llround(d * 100) : 0;
+    const unsigned long long magnitude = hundredths < 0 ? 0ULL - static_cast<unsigned long long>(hundredths)
+                                                        : static_cast<unsigned long long>(hundredths);
+    if (hundredths < 0) out_.push_back('-');
+    out_.append(std::to_string(magnitude / 100));
+    const unsigned cents = static_cast<unsigned>(magnitude % 100);
+    if (cents != 0) {
+      out_.push_back('.');
+      out_.push_back(static_cast<char>('0' + cents / 10));
+      if (cents % 10 != 0) out_.push_back(static_cast<char>('0' + cents % 10));
     }
     return *this;
   }
@@ -174,6 +189,67 @@ class frame_writer {
   bool after_key_ = false;  // a key was just written: its value needs no comma
 };
 
+// ["tpm","pm"], in that order, for the roles in the set.
+void write_roles(frame_writer& w, role_set roles) {
+  w.open_array();
+  if (roles.has(role::tpm)) w.string("tpm");
+  if (roles.has(role::pm)) w.string("pm");
+  w.close_array();
+}
+
+// "advice":{"fit":...,"reasons":[{"said","points_to","because","section"}]};
+// section is left out for "neither" (and when empty).
+void write_advice(frame_writer& w, const reply_advice& advice) {
+  w.key("advice").open_object();
+  w.key("fit").string(advice.fit);
+  w.key("reasons").open_array();
+  for (const auto& reason : advice.reasons) {
+    w.open_object();
+    w.key("said").string(reason.said);
+    w.key("points_to").string(reason.points_to);
+    w.key("because").string(reason.because);
+    if (reason.points_to != "neither" && !reason.section.empty()) w.key("section").string(reason.section);
+    w.close_object();
+  }
+  w.close_array();
+  w.close_object();
+}
+
+// "why":{"normalized","corrections","rule","file","line","matched","context","runner_up"}.
+void write_why(frame_writer& w, const reply_why& why) {
+  w.key("why").open_object();
+  w.key("normalized").string(why.normalized);
+  w.key("corrections").open_array();
+  for (const auto& c : why.corrections)
+    w.open_object().key("from").string(c.from).key("to").string(c.to).close_object();
+  w.close_array();
+  w.key("rule").string(why.rule);
+  w.key("file").string(why.file);
+  w.key("line").integer(why.line);
+  w.key("matched").string(why.matched);
+  w.key("context");
+  if (why.context) {
+    w.open_object().key("intent").string(why.context->intent).key("roles");
+    write_roles(w, why.context->roles);
+    w.close_object();
+  } else {
+    w.null();
+  }
+  w.key("runner_up").open_array();
+  const std::size_t n = std::min(why.runner_up.size(), max_runners_up);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& r = why.runner_up[i];
+    w.open_object().key("intent").string(r.intent).key("roles");
+    write_roles(w, r.roles);
+    w.key("score").two_decimals(r.score);
+    w.key("rule").string(r.rule);
+    w.key("lost").string(r.lost);
+    w.close_object();
+  }
+  w.close_array();
+  w.close_object();
+}
+
 }  // namespace
 
 std::string welcome_frame(std::string_view session, const welcome_message& welcome) {
@@ -195,9 +271,9 @@ std::string reply_frame(const reply& r, const reply_to& id, std::string_view bra
   // tests/bench/ load; see the README's Performance section), mostly copying
   // the strings into the object and escaping them byte by byte. The
   // frame_writer writes the same bytes directly: same key order, strings
-  // escaped exactly as Boost.JSON's serializer does, the number formatted
-  // by Boost.JSON. server_frame_test checks it byte for byte against the
-  // json::object route.
+  // escaped exactly as Boost.JSON's serializer does, numbers rounded to two
+  // decimals (Boost.JSON would write 0.93 as 9.3E-1). server_frame_test
+  // checks it byte for byte against the json::object route.
   frame_writer w(512 + r.text.size());
   w.open_object();
   w.key("type").string("reply");
@@ -208,12 +284,10 @@ std::string reply_frame(const reply& r, const reply_to& id, std::string_view bra
     w.null();
   w.key("text").string(r.text);
   w.key("intent").string(r.intent);
-  w.key("roles").open_array();
-  if (r.roles.has(role::tpm)) w.string("tpm");
-  if (r.roles.has(role::pm)) w.string("pm");
-  w.close_array();
+  w.key("roles");
+  write_roles(w, r.roles);
   const double confidence = std::isnan(r.confidence) ? 0.0 : std::clamp(r.confidence, 0.0, 1.0);
-  w.key("confidence").number(confidence);
+  w.key("confidence").two_decimals(confidence);
   w.key("sources").open_array();
   for (const auto& section : r.sources) w.open_object().key("section").string(section).close_object();
   w.close_array();
@@ -227,6 +301,9 @@ std::string reply_frame(const reply& r, const reply_to& id, std::string_view bra
     w.close_object();
   }
   if (!r.rule.empty()) w.key("rule").string(r.rule);
+  if (r.advice) write_advice(w, *r.advice);
+  if (r.clarify) w.key("clarify").boolean(true);
+  if (r.why) write_why(w, *r.why);
   w.key("version").string(brain_version);
   if (!session.empty()) w.key("session").string(session);
   w.close_object();

@@ -20,14 +20,22 @@ inline constexpr std::string_view protocol_version = "1";
 // Most suggestions a reply carries (protocol: 0..5).
 inline constexpr std::size_t max_suggestions = 5;
 
+// Most runner_up readings a `why` carries (protocol 1.1: up to three).
+inline constexpr std::size_t max_runners_up = 3;
+
 // {"type":"welcome","session":...,"text":...,"suggestions":[...],"version":"1"}
 std::string welcome_frame(std::string_view session, const welcome_message& welcome);
 
 // {"type":"reply","reply_to":...,"text":...,"intent":...,"roles":[...],
 //  "confidence":...,"sources":[{"section":...}],"suggestions":[...],
-//  "table":{...} (when present),"rule":... (when non-empty),"version":...}
-// plus "session" when session is non-empty (the HTTP API's answer).
-// confidence is clamped to [0, 1] (NaN becomes 0).
+//  "table":{...} (when present),"rule":... (when non-empty),
+//  "advice":{...} (when present),"clarify":true (only when true),
+//  "why":{...} (when present),"version":...}
+// plus "session" when session is non-empty (the HTTP API's answer). The
+// protocol 1.1 extras (advice, clarify, why) are written exactly as
+// protocol.md shows them; without them the frame is a version-1 reply.
+// confidence is clamped to [0, 1] (NaN becomes 0); it and the runner-up
+// scores are written rounded to two decimals (0.93, 0.5, 1).
 std::string reply_frame(const reply& r, const reply_to& id, std::string_view brain_version,
                         std::string_view session = {});
 

@@ -11,13 +11,19 @@
  *   data-open      "true": open the panel when the page loads
  *   data-storage   "local" (default: the conversation survives the tab) or "session"
  *   data-mode      "launcher" (default) or "full" (the chat fills the page)
+ *   data-why       "false": no "Why this answer?" disclosure (and no "explain" asked)
  *
  * No framework, no build step, no external requests. Everything lives in a
  * Shadow DOM under <tpm-pm-advisor>, styled with a constructed style sheet
  * (so host pages need no 'unsafe-inline' in their style-src). Every string
  * from the user or the server is rendered with textContent, never as HTML.
  * Wire protocol: shared spec protocol.md (welcome, message -> reply, error,
- * reset -> reset_ok, ping -> pong, /ws?session=<id> resumes).
+ * reset -> reset_ok, ping -> pong, /ws?session=<id> resumes), with the 1.1
+ * extras: `advice` is shown as a card (fit, then the reasons with their
+ * sections), a `clarify` reply as its question with the readings as chips,
+ * and every message asks `"explain": true` so that each answer carries
+ * `why`, shown in a collapsed "Why this answer?" disclosure (asking again
+ * later would re-run the turn and change the conversation).
  */
 (function () {
   'use strict';
@@ -36,7 +42,8 @@
     position: data.position === 'left' ? 'left' : 'right',
     open: data.open === '' || data.open === 'true',
     storage: data.storage === 'session' ? 'session' : 'local',
-    full: data.mode === 'full'
+    full: data.mode === 'full',
+    why: data.why !== 'false'
   };
 
   // Limits and timings, all in one place.
@@ -175,6 +182,14 @@
     'thead th{background:#eef2ff;color:#1e3a8a;font-weight:650}',
     'tbody th{font-weight:600;color:#374151;background:#fafbfc}',
     'tr:last-child th,tr:last-child td{border-bottom:0}',
+    '.advice{margin-top:8px;padding:9px 12px;border:1px solid #c7d2fe;border-left:4px solid #1d4ed8;border-radius:10px;',
+    'background:#fff;font-size:13.5px}',
+    '.advice p{margin:0;font-weight:650;color:#1e3a8a}',
+    '.advice ul{margin:4px 0 0;padding-left:18px}.advice li{margin-top:3px}',
+    '.advice cite,.why li b{font-style:normal;font-weight:600;color:#374151}',
+    '.why ul{margin:4px 0 0;padding:8px 10px 8px 26px;background:#fff;border:1px solid #e2e5ea;border-radius:10px;',
+    'font-size:12.5px;overflow-wrap:anywhere}',
+    '.clarify .chips::before{content:attr(aria-label);flex-basis:100%;font-size:12.5px;color:#4b5563}',
     '.chips{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
     '.chip{border:1px solid #1d4ed8;color:#1d4ed8;background:#fff;border-radius:999px;padding:6px 12px;font-size:13.5px;',
     'line-height:1.25;text-align:left}',
@@ -293,6 +308,7 @@
         el.appendChild(h('details', { class: 'full-text' }, [h('summary', { text: 'Read the whole answer as text' }),
           h('div', { class: 'bubble', text: item.text })]));
       }
+      if (obj(item.advice)) el.appendChild(renderAdvice(item.advice));
       if (item.sources && item.sources.length) {
         el.appendChild(h('div', { class: 'sources' }, [
           h('span', { text: item.sources.length > 1 ? 'Sources: ' : 'Source: ' }),
@@ -301,8 +317,11 @@
           }))
         ]));
       }
+      if (obj(item.why)) el.appendChild(renderWhy(item.why));
+      if (item.clarify) el.classList.add('clarify');
       if (item.sug && item.sug.length) {
-        el.appendChild(h('div', { class: 'chips', role: 'group', 'aria-label': 'Suggested questions' },
+        el.appendChild(h('div', { class: 'chips', role: 'group',
+          'aria-label': item.clarify ? 'Which did you mean?' : 'Suggested questions' },
           item.sug.map(function (s) {
             return h('button', { type: 'button', class: 'chip' + (item.picked === s ? ' picked' : ''),
               disabled: !!item.done, 'aria-pressed': item.picked === s ? 'true' : null,
@@ -312,6 +331,50 @@
     }
     return el;
   }
+
+  // Protocol 1.1 advice: the fit, then one reason per thing the person said.
+  var ROLE = { tpm: 'TPM', pm: 'PM', neither: 'neither role' };
+  var FIT = { tpm: 'TPM', pm: 'PM', either: 'either role' };
+  function renderAdvice(a) {
+    return h('div', { class: 'advice', role: 'group', 'aria-label': 'Advice' }, [
+      h('p', { text: 'Best fit: ' + (FIT[a.fit] || str(a.fit)) }),
+      h('ul', {}, list(a.reasons).map(function (r) {
+        r = r || {};
+        return h('li', {}, [
+          '\u201C' + str(r.said) + '\u201D \u2192 ' + (ROLE[r.points_to] || str(r.points_to)) +
+            (r.because ? ': ' + str(r.because) : ''),
+          r.section && r.points_to !== 'neither' ? ' (' : null,
+          r.section && r.points_to !== 'neither' ? h('cite', { text: str(r.section) }) : null,
+          r.section && r.points_to !== 'neither' ? ')' : null
+        ]);
+      }))
+    ]);
+  }
+
+  // Protocol 1.1 why: a collapsed disclosure under the answer.
+  function renderWhy(w) {
+    function reading(r) {
+      r = r || {};
+      return str(r.intent) + (list(r.roles).length ? ' (' + list(r.roles).map(function (x) { return ROLE[x] || str(x); }).join(', ') + ')' : '');
+    }
+    var lines = [['Read as', str(w.normalized)]];
+    if (list(w.corrections).length) {
+      lines.push(['Corrected', list(w.corrections).map(function (c) { c = c || {}; return str(c.from) + ' \u2192 ' + str(c.to); }).join(', ')]);
+    }
+    lines.push(['Rule', (str(w.rule) || 'none') + (w.file ? ' (' + str(w.file) + (w.line > 0 ? ':' + w.line : '') + ')' : '')]);
+    if (w.matched) lines.push(['Matched', '\u201C' + str(w.matched) + '\u201D']);
+    if (w.context) lines.push(['Context', reading(w.context)]);
+    list(w.runner_up).forEach(function (r) {
+      r = r || {};
+      lines.push(['Runner-up', reading(r) + (typeof r.score === 'number' ? ', score ' + r.score : '') +
+        (r.rule ? ', rule ' + str(r.rule) : '') + (r.lost ? ': ' + str(r.lost) : '')]);
+    });
+    return h('details', { class: 'why' }, [h('summary', { text: 'Why this answer?' }),
+      h('ul', {}, lines.map(function (l) { return h('li', {}, [h('b', { text: l[0] + ': ' }), l[1]]); }))]);
+  }
+  function list(x) { return Array.isArray(x) ? x : []; }
+  function str(x) { return x === null || x === undefined ? '' : String(x); }
+  function obj(x) { return x && typeof x === 'object' && !Array.isArray(x) ? x : null; }
 
   function renderTable(t) {
     var cols = t.columns.map(String);
@@ -438,7 +501,9 @@
     if (!ws || ws.readyState !== 1 || !welcomed) return;
     while (outbox.length) {
       var item = outbox.shift();
-      ws.send(JSON.stringify({ type: 'message', text: item.text, id: item.id }));
+      var frame = { type: 'message', text: item.text, id: item.id };
+      if (cfg.why) frame.explain = true; // protocol 1.1: the reply carries `why`
+      ws.send(JSON.stringify(frame));
       inflight.set(item.id, item);
       if (item.status !== 'sent') { item.status = 'sent'; refresh(item); }
     }
@@ -483,7 +548,8 @@
         append({ k: 'bot', text: String(m.text || ''), intent: typeof m.intent === 'string' ? m.intent : null,
           sources: Array.isArray(m.sources) ? m.sources.filter(function (s) { return s && s.section; }) : [],
           sug: Array.isArray(m.suggestions) ? m.suggestions.map(String) : [],
-          table: m.table && typeof m.table === 'object' ? m.table : null });
+          table: m.table && typeof m.table === 'object' ? m.table : null,
+          advice: obj(m.advice), clarify: m.clarify === true || null, why: cfg.why ? obj(m.why) : null });
       } else {
         append({ k: 'note', text: ERRORS[m.code] || 'Sorry, that message could not be answered. Please try again.' });
       }

@@ -42,6 +42,7 @@ TEST_CASE("client options default to the local advisor", "[client]") {
   CHECK(o.endpoint.target == "/ws");
   CHECK(o.script.empty());
   CHECK_FALSE(o.json);
+  CHECK_FALSE(o.why);
   CHECK(o.session.empty());
   CHECK(o.timeout == 10s);
   CHECK_FALSE(o.insecure);
@@ -50,10 +51,11 @@ TEST_CASE("client options default to the local advisor", "[client]") {
 }
 
 TEST_CASE("client options accept every flag", "[client]") {
-  const auto o = ok({"--script", "lines.txt", "--json", "--session", "abc", "--timeout", "2.5", "--insecure",
+  const auto o = ok({"--script", "lines.txt", "--json", "--why", "--session", "abc", "--timeout", "2.5", "--insecure",
                      "--no-color", "wss://advisor.example.com/chat"});
   CHECK(o.script == "lines.txt");
   CHECK(o.json);
+  CHECK(o.why);
   CHECK(o.session == "abc");
   CHECK(o.timeout == 2500ms);
   CHECK(o.insecure);
@@ -99,7 +101,8 @@ TEST_CASE("client options reject URLs that are not ws:// or wss://", "[client]")
 
 TEST_CASE("client usage documents flags and exit codes", "[client]") {
   const std::string help = client_usage();
-  for (const char* needle : {"--script FILE", "--json", "--session ID", "--timeout SECONDS", "--insecure",
+  for (const char* needle : {"--script FILE", "--json", "--why", "/why", "Why this answer:", "Fit: ",
+                             "--session ID", "--timeout SECONDS", "--insecure",
                              "--no-color", "/reset", "/quit", "/json", "/help", "NO_COLOR", "Exit status:",
                              "  0 ", "  1 ", "  2 ", "  3 ", "  4 ", "  5 ", "130"}) {
     INFO(needle);

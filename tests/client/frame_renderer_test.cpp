@@ -158,3 +158,84 @@ TEST_CASE("wrap_text wraps at spaces, keeps newlines and counts code points", "[
   CHECK(wrap_text("x", 0) == std::vector<std::string>{"x"});
   CHECK(display_width("héllo") == 5);
 }
+
+TEST_CASE("render_reply shows advice as a fit line and a line per reason", "[client]") {
+  reply_message r;
+  r.text = "From what you said, a TPM role fits you better.";
+  r.advice = advice_block{"tpm",
+                          {{"I love coding", "tpm", "TPMs need a deep understanding of software development",
+                            "Technical Expertise Requirements"},
+                           {"I play the guitar", "neither", "the article does not speak to this", ""}}};
+  r.sources = {"Technical Expertise Requirements"};
+  r.suggestions = {"What does a TPM do?"};
+  CHECK(render_reply(r, plain) ==
+        "From what you said, a TPM role fits you better.\n"
+        "Fit: TPM (Technical Program Manager)\n"
+        "  \"I love coding\" \xE2\x86\x92 tpm: TPMs need a deep understanding of software development "
+        "[Technical Expertise Requirements]\n"
+        "  \"I play the guitar\" \xE2\x86\x92 neither: the article does not speak to this\n"
+        "Source: Technical Expertise Requirements\n"
+        "Suggestions:\n"
+        "  1. What does a TPM do?\n"
+        "\n");
+  CHECK(render_advice(advice_block{"pm", {}}, plain) == "Fit: PM (Product Manager)\n");
+  CHECK(render_advice(advice_block{"either", {}}, plain) == "Fit: either role\n");
+}
+
+TEST_CASE("render_advice wraps reasons to the width with an indent", "[client]") {
+  render_style narrow;
+  narrow.width = 30;
+  narrow.wrap_text = true;
+  const auto out =
+      render_advice(advice_block{"pm", {{"I like users", "pm", "PMs talk with customers every day", "Focus"}}}, narrow);
+  CHECK(out ==
+        "Fit: PM (Product Manager)\n"
+        "  \"I like users\" \xE2\x86\x92 pm: PMs\n"
+        "    talk with customers every\n"
+        "    day [Focus]\n");
+}
+
+TEST_CASE("a clarify reply asks its question with the readings as numbered choices", "[client]") {
+  reply_message r;
+  r.text = "Do you mean what a TPM does, or how a TPM is evaluated?";
+  r.clarify = true;
+  r.suggestions = {"What does a TPM do?", "How is a TPM evaluated?"};
+  CHECK(render_reply(r, plain) ==
+        "Do you mean what a TPM does, or how a TPM is evaluated?\n"
+        "Which did you mean? (type its number)\n"
+        "  1. What does a TPM do?\n"
+        "  2. How is a TPM evaluated?\n"
+        "\n");
+}
+
+TEST_CASE("render_reply shows why after the sources", "[client]") {
+  reply_message r = sample_reply();
+  r.suggestions.clear();
+  r.sources = {"Key Metrics"};
+  why_block w;
+  w.normalized = "how are pm evaluated";
+  w.corrections = {{"evaluted", "evaluated"}};
+  w.rule = "key_metrics.evaluated";
+  w.file = "rules/topical.json";
+  w.line = 120;
+  w.matched = "pm evaluated";
+  w.context = why_reading{"skills", {"pm"}, 0, "", ""};
+  w.runner_up = {{"responsibilities", {"pm"}, 0.61, "responsibilities.word", "lower weight"},
+                 {"skills", {"tpm", "pm"}, 0.5, "", ""}};
+  r.why = w;
+  CHECK(render_reply(r, plain) ==
+        "A Technical Program Manager coordinates complex engineering projects.\n"
+        "Source: Key Metrics\n"
+        "Why this answer:\n"
+        "  read as: how are pm evaluated\n"
+        "  corrected: evaluted \xE2\x86\x92 evaluated\n"
+        "  rule: key_metrics.evaluated (rules/topical.json:120)\n"
+        "  matched: \"pm evaluated\"\n"
+        "  context: skills (pm)\n"
+        "  runner-up: responsibilities (pm), score 0.61, rule responsibilities.word: lower weight\n"
+        "  runner-up: skills (tpm, pm), score 0.5\n"
+        "\n");
+  // A fallback: no rule, no file, nothing matched, no context.
+  CHECK(render_why(why_block{"blah", {}, "", "", 0, "", std::nullopt, {}}, plain) ==
+        "Why this answer:\n  read as: blah\n  rule: none\n");
+}

@@ -49,6 +49,8 @@ TEST_CASE("interactive lines: slash commands", "[client]") {
   CHECK(parse_interactive_line("/help", {}).what == kind::help);
   CHECK(parse_interactive_line("/?", {}).what == kind::help);
   CHECK(parse_interactive_line("/json", {}).what == kind::toggle_json);
+  CHECK(parse_interactive_line("/why", {}).what == kind::toggle_why);
+  CHECK(parse_script_line("/why").what == kind::send);  // scripts use --why
   const auto bad = parse_interactive_line("/frobnicate now", {});
   CHECK(bad.what == kind::invalid);
   CHECK(bad.text == "Unknown command /frobnicate; type /help for the commands.");
@@ -60,5 +62,6 @@ TEST_CASE("interactive lines: slash commands", "[client]") {
 
 TEST_CASE("interactive help lists the commands", "[client]") {
   const std::string help = interactive_help();
-  for (const char* c : {"/reset", "/json", "/help", "/quit", "Ctrl-D"}) CHECK(help.find(c) != std::string::npos);
+  for (const char* c : {"/reset", "/json", "/why", "/help", "/quit", "Ctrl-D"})
+    CHECK(help.find(c) != std::string::npos);
 }

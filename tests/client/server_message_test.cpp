@@ -89,3 +89,61 @@ TEST_CASE("server_message rejects frames that are not protocol JSON", "[client]"
         std::string::npos);
   CHECK(fails(R"({"type":"error","code":"x"})") == "'error' frame: field 'message' is missing");
 }
+
+TEST_CASE("server_message parses the protocol 1.1 extras advice, clarify and why", "[client]") {
+  const auto m = ok(R"({"type":"reply","reply_to":"c2","text":"A TPM role fits.","intent":"choosing_role",
+      "roles":["tpm","pm"],"confidence":0.9,"sources":[],"suggestions":[],
+      "advice":{"fit":"tpm","reasons":[{"said":"I love coding","points_to":"tpm","because":"TPMs need depth",
+                "section":"Technical Expertise Requirements"},
+               {"said":"I play the guitar","points_to":"neither","because":"the article does not speak to this"}]},
+      "clarify":true,
+      "why":{"normalized":"how are pm evaluated","corrections":[{"from":"evaluted","to":"evaluated"}],
+             "rule":"key_metrics.evaluated","file":"rules/topical.json","line":120,"matched":"pm evaluated",
+             "context":{"intent":"skills","roles":["pm"]},
+             "runner_up":[{"intent":"responsibilities","roles":["pm"],"score":0.61,
+                           "rule":"responsibilities.word","lost":"lower weight"}]}})");
+  const auto& r = std::get<reply_message>(m);
+  REQUIRE(r.advice.has_value());
+  CHECK(r.advice->fit == "tpm");
+  REQUIRE(r.advice->reasons.size() == 2);
+  CHECK(r.advice->reasons[0].said == "I love coding");
+  CHECK(r.advice->reasons[0].points_to == "tpm");
+  CHECK(r.advice->reasons[0].because == "TPMs need depth");
+  CHECK(r.advice->reasons[0].section == "Technical Expertise Requirements");
+  CHECK(r.advice->reasons[1].points_to == "neither");
+  CHECK(r.advice->reasons[1].section.empty());
+  CHECK(r.clarify);
+  REQUIRE(r.why.has_value());
+  CHECK(r.why->normalized == "how are pm evaluated");
+  CHECK(r.why->corrections == std::vector<std::pair<std::string, std::string>>{{"evaluted", "evaluated"}});
+  CHECK(r.why->rule == "key_metrics.evaluated");
+  CHECK(r.why->file == "rules/topical.json");
+  CHECK(r.why->line == 120);
+  CHECK(r.why->matched == "pm evaluated");
+  REQUIRE(r.why->context.has_value());
+  CHECK(r.why->context->intent == "skills");
+  CHECK(r.why->context->roles == std::vector<std::string>{"pm"});
+  REQUIRE(r.why->runner_up.size() == 1);
+  CHECK(r.why->runner_up[0].score == Approx(0.61));
+  CHECK(r.why->runner_up[0].lost == "lower weight");
+
+  const auto minimal = ok(R"({"type":"reply","text":"ok","why":{"normalized":"x","context":null}})");
+  const auto& none = std::get<reply_message>(minimal);
+  CHECK_FALSE(none.advice.has_value());
+  CHECK_FALSE(none.clarify);
+  REQUIRE(none.why.has_value());
+  CHECK_FALSE(none.why->context.has_value());
+  CHECK(none.why->runner_up.empty());
+}
+
+TEST_CASE("server_message rejects malformed 1.1 extras", "[client]") {
+  CHECK(fails(R"({"type":"reply","text":"t","advice":"tpm"})").find("field 'advice'") != std::string::npos);
+  CHECK(fails(R"({"type":"reply","text":"t","advice":{"fit":1}})").find("field 'advice'") != std::string::npos);
+  CHECK(fails(R"({"type":"reply","text":"t","advice":{"fit":"pm","reasons":[{"said":2}]}})").find("advice") !=
+        std::string::npos);
+  CHECK(fails(R"({"type":"reply","text":"t","clarify":"yes"})") == "'reply' frame: field 'clarify' must be a boolean");
+  CHECK(fails(R"({"type":"reply","text":"t","why":[]})").find("field 'why'") != std::string::npos);
+  CHECK(fails(R"({"type":"reply","text":"t","why":{"line":"12"}})").find("field 'why'") != std::string::npos);
+  CHECK(fails(R"({"type":"reply","text":"t","why":{"runner_up":[{"score":"high"}]}})").find("why") !=
+        std::string::npos);
+}

@@ -143,6 +143,36 @@ TEST_CASE("parse_chat_request applies the same rules to the HTTP body", "[protoc
   CHECK(code("{\"text\":\"" + std::string(1001, 'x') + "\"}") == wire_error::too_long);
 }
 
+TEST_CASE("explain on a message is a boolean flag (protocol 1.1)", "[protocol]") {
+  CHECK_FALSE(frame_of(R"({"type":"message","text":"TPM vs PM?"})").explain);
+  CHECK(frame_of(R"({"type":"message","text":"TPM vs PM?","explain":true})").explain);
+  CHECK_FALSE(frame_of(R"({"type":"message","text":"TPM vs PM?","explain":false})").explain);
+  for (const char* bad : {R"("yes")", "1", "null", "[true]", "{}"}) {
+    const auto e = error_of(std::string(R"({"type":"message","id":"x1","text":"hi","explain":)") + bad + "}");
+    CHECK(e.code == wire_error::bad_request);
+    CHECK(e.message == "field 'explain' must be a boolean");
+    CHECK(e.reply_to == std::optional<std::string>("x1"));
+  }
+  // The text is checked first; explain is only read on a message.
+  CHECK(error_of(R"({"type":"message","text":"","explain":"no"})").message ==
+        "field 'text' must be a non-empty string");
+  CHECK(frame_of(R"({"type":"ping","explain":"no"})").type == frame_type::ping);
+  CHECK_FALSE(frame_of(R"({"type":"ping","explain":true})").explain);
+}
+
+TEST_CASE("parse_chat_request reads explain like a message", "[protocol]") {
+  auto r = parse_chat_request(R"({"text":"why a TPM?","explain":true})", limits);
+  REQUIRE(std::holds_alternative<chat_request>(r));
+  CHECK(std::get<chat_request>(r).explain);
+  r = parse_chat_request(R"({"text":"why a TPM?"})", limits);
+  REQUIRE(std::holds_alternative<chat_request>(r));
+  CHECK_FALSE(std::get<chat_request>(r).explain);
+  r = parse_chat_request(R"({"text":"why a TPM?","id":"h2","explain":"true"})", limits);
+  REQUIRE(std::holds_alternative<frame_error>(r));
+  CHECK(std::get<frame_error>(r).code == wire_error::bad_request);
+  CHECK(std::get<frame_error>(r).reply_to == std::optional<std::string>("h2"));
+}
+
 TEST_CASE("wire_error names are the protocol's codes", "[protocol]") {
   CHECK(to_string(wire_error::bad_json) == "bad_json");
   CHECK(to_string(wire_error::bad_request) == "bad_request");
