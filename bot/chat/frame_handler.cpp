@@ -58,6 +58,7 @@ frame_handler::result frame_handler::handle(std::string_view text, clock::time_p
       req.session = session_.id;
       req.channel = channel_name;
       req.form = reply_form::frame;
+      req.explain = frame.explain;
       auto r = chat_.turn(req, session_.conv);
       if (r.status == turn_result::outcome::not_ready) {
         // Not reached: the upgrade needs a brain, and brains are never removed.

@@ -45,6 +45,7 @@ route_response chat(chat_service& svc, const route_request& r) {
   turn.session = session.id;
   turn.channel = "http";
   turn.form = reply_form::frame_with_session;
+  turn.explain = chat.explain;
   auto result = svc.turn(turn, session.conv);
   if (result.status == turn_result::outcome::not_ready) {
     svc.count_error("not_ready");
