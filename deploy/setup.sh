@@ -13,7 +13,11 @@
 #   `test` only: ADVISOR_SANITIZE_TESTS=1 (default with CI=true) also builds
 #   build-asan (-DADVISOR_SANITIZE=ON) and runs the suite there;
 #   ADVISOR_FUZZ_TESTS=1 (default with CI=true) runs tests/fuzz/run.sh for
-#   FUZZ_SECONDS (default 20) per target.
+#   FUZZ_SECONDS (default 10) per target. Compilers go through ccache when it
+#   is installed (`test` installs it; CCACHE_DIR defaults to build-ccache/).
+#   `test` prints the time of each phase at the end, also on failure, and
+#   checks that ctest registered at least the number of tests in
+#   .ci/min-tests (a missing dependency must not quietly narrow the suite).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +30,7 @@ runtime_pkgs=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libre2
 # The deployment tests run real nginx (with an openssl-made certificate),
 # systemd-analyze on the unit and PyYAML on the manifests; the session store
 # tests a real redis-server.
-test_pkgs=(catch2 nginx-light openssl systemd python3 python3-yaml redis-server)
+test_pkgs=(catch2 nginx-light openssl systemd python3 python3-yaml redis-server ccache zlib1g-dev)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -47,10 +51,73 @@ install_deps() {
 # The widget's browser tests: Debian's chromium, and playwright-core from npm
 # (tests/browser/package-lock.json; it needs Node.js 20 or later, which the
 # machines have; Debian's nodejs is the fallback when node is missing).
+browser_test_pkgs() {
+  echo chromium
+  command -v npm >/dev/null 2>&1 || echo nodejs npm
+}
 install_browser_test_deps() {
-  install_deps chromium
-  command -v npm >/dev/null 2>&1 || install_deps nodejs npm
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+# ccache for every build of `test` (Release, ASan, fuzz): a re-run, or a CI
+# that caches build-ccache/, recompiles only what changed.
+use_ccache() {
+  command -v ccache >/dev/null 2>&1 || return 0
+  export CCACHE_DIR=${CCACHE_DIR:-$here/build-ccache}
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$here}
+  export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
+}
+
+# Phase timings, printed at exit (also when a phase fails).
+phase_names=()
+phase_secs=()
+phase_current=""
+phase_start=0
+run_phase() {
+  local name=$1; shift
+  phase_current=$name
+  phase_start=$SECONDS
+  echo "setup: == phase: $name" >&2
+  "$@"
+  phase_names+=("$name")
+  phase_secs+=($((SECONDS - phase_start)))
+  phase_current=""
+}
+print_phases() {
+  local status=$?
+  [ ${#phase_names[@]} -gt 0 ] || [ -n "$phase_current" ] || return 0
+  {
+    echo "setup: ---- phase timings (seconds) ----"
+    local i
+    for i in "${!phase_names[@]}"; do
+      printf 'setup:   %-28s %5d  ok\n' "${phase_names[$i]}" "${phase_secs[$i]}"
+    done
+    if [ -n "$phase_current" ]; then
+      printf 'setup:   %-28s %5d  FAILED\n' "$phase_current" $((SECONDS - phase_start))
+    fi
+    printf 'setup:   %-28s %5d  %s\n' total "$SECONDS" "$([ $status -eq 0 ] && echo ok || echo "FAILED (exit $status)")"
+  } >&2
+}
+
+# ctest must register at least as many tests as .ci/min-tests says for this
+# run (key: release or sanitize); fewer means a dependency went missing or a
+# test binary failed discovery. Extra ctest arguments select the same tests
+# as the run.
+check_test_count() {
+  local key=$1 dir=$2; shift 2
+  local floor count
+  floor=$(sed -n "s/^$key[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p" .ci/min-tests)
+  count=$(cd "$dir" && ctest -N "$@" | sed -n 's/^Total Tests: //p')
+  if [ -z "$floor" ] || [ -z "$count" ] || [ "$count" -lt "$floor" ]; then
+    echo "setup: ctest registered ${count:-no} tests for the $key run; .ci/min-tests requires at least ${floor:-?}" >&2
+    return 1
+  fi
+  echo "setup: $count tests registered for the $key run (floor $floor)" >&2
+}
+
+run_ctest() {
+  local dir=$1; shift
+  (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$jobs" "$@")
 }
 
 build() {
@@ -67,15 +134,22 @@ build() {
 # browser dominates its minute-long run) and deploy.systemd_unit and
 # deploy.files (static checks of files that run no project code). The [deploy]
 # Catch2 cases (nginx in front of the sanitized advisor) do run.
+# Only the targets the sanitizer run executes are built (no benchmarks or
+# tools); ccache is used when present.
+asan_dir=${ASAN_BUILD_DIR:-build-asan}
+asan_ctest_args=(-LE browser -E '^deploy\.(systemd_unit|files)$')
+sanitize_build() {
+  local extra=()
+  [ "${CI:-}" = "true" ] && extra+=(-DADVISOR_WERROR=ON)
+  cmake -S . -B "$asan_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+        -DADVISOR_SANITIZE=ON "${extra[@]}"
+  cmake --build "$asan_dir" -j "$jobs" --target advisor advisor-client advisor_tests fuzz_replay
+}
 sanitize_tests() {
-  local dir=${ASAN_BUILD_DIR:-build-asan}
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-        -DADVISOR_SANITIZE=ON
-  cmake --build "$dir" -j "$jobs" --target advisor advisor-client advisor_tests
-  echo "setup: running the test suite under ASan+UBSan ($dir)" >&2
-  (cd "$dir" && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
-     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-     ctest --output-on-failure -j "$jobs" -LE browser -E '^deploy\.(systemd_unit|files)$')
+  echo "setup: running the test suite under ASan+UBSan ($asan_dir)" >&2
+  ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_ctest "$asan_dir" "${asan_ctest_args[@]}"
 }
 
 case "${1:-}" in
@@ -97,18 +171,27 @@ case "${1:-}" in
     exec "$build_dir/advisor" --port "$port" --bind "$bind" --rules rules --knowledge knowledge
     ;;
   test)
-    install_deps "${runtime_pkgs[@]}" "${test_pkgs[@]}"
-    install_browser_test_deps
-    build
+    trap print_phases EXIT
+    sanitize=${ADVISOR_SANITIZE_TESTS:-${CI:-}}
+    fuzz=${ADVISOR_FUZZ_TESTS:-${CI:-}}
+    pkgs=("${runtime_pkgs[@]}" "${test_pkgs[@]}" $(browser_test_pkgs))
+    # Debian's clang-14 needs libclang-rt-14-dev for -fsanitize=fuzzer.
+    if [ "$fuzz" = "1" ] || [ "$fuzz" = "true" ]; then pkgs+=(clang libclang-rt-14-dev); fi
+    # One apt-get update and install for everything, then the npm packages.
+    run_phase install install_deps "${pkgs[@]}"
+    run_phase "install (npm)" install_browser_test_deps
+    use_ccache
+    run_phase "build (Release)" build
     "$build_dir/advisor" --check --rules rules --knowledge knowledge
-    (cd "$build_dir" && ctest --output-on-failure -j "$jobs")
-    if [ "${ADVISOR_SANITIZE_TESTS:-${CI:-}}" = "1" ] || [ "${ADVISOR_SANITIZE_TESTS:-${CI:-}}" = "true" ]; then
-      sanitize_tests
+    run_phase "test count (Release)" check_test_count release "$build_dir"
+    run_phase "tests (Release)" run_ctest "$build_dir"
+    if [ "$sanitize" = "1" ] || [ "$sanitize" = "true" ]; then
+      run_phase "build (ASan+UBSan)" sanitize_build
+      run_phase "test count (ASan+UBSan)" check_test_count sanitize "$asan_dir" "${asan_ctest_args[@]}"
+      run_phase "tests (ASan+UBSan)" sanitize_tests
     fi
-    if [ "${ADVISOR_FUZZ_TESTS:-${CI:-}}" = "1" ] || [ "${ADVISOR_FUZZ_TESTS:-${CI:-}}" = "true" ]; then
-      # Debian's clang-14 needs libclang-rt-14-dev for -fsanitize=fuzzer.
-      install_deps clang libclang-rt-14-dev
-      tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"
+    if [ "$fuzz" = "1" ] || [ "$fuzz" = "true" ]; then
+      run_phase "fuzz (build + ${FUZZ_SECONDS:-10}s/target)" tests/fuzz/run.sh "${FUZZ_SECONDS:-10}"
     fi
     ;;
   *)

@@ -37,7 +37,12 @@ std::optional<mattermost_request> from_json(std::string_view body) {
   if (ec || !v.is_object()) return std::nullopt;
   mattermost_request out;
   for (const auto& [k, value] : v.get_object()) {
-    if (value.is_string()) out.fields.emplace(std::string(k), std::string(value.get_string()));
+    if (value.is_string()) {
+      out.fields.emplace(std::string(k), std::string(value.get_string()));
+    } else if (k == "token" || k == "channel_id" || k == "user_id" || k == "text" || k == "trigger_word" ||
+               k == "team_id" || k == "command") {
+      return std::nullopt;  // a field the adapter reads, of the wrong type: 400, not an empty value
+    }
   }
   return out;
 }

@@ -128,8 +128,16 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
   {
     std::error_code ec;
     std::vector<std::filesystem::path> paths;
-    for (std::filesystem::recursive_directory_iterator it(rules_dir, ec), end; !ec && it != end; it.increment(ec))
+    for (std::filesystem::recursive_directory_iterator it(rules_dir, ec), end; !ec && it != end; it.increment(ec)) {
+      // Hidden entries are skipped: a Kubernetes ConfigMap mount keeps the
+      // real files in "..<timestamp>/" behind "..data" and shows them through
+      // symlinks, so descending there would load every file twice.
+      if (it->path().filename().string().starts_with('.')) {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
       if (it->is_regular_file() && it->path().extension() == ".json") paths.push_back(it->path());
+    }
     if (ec) report.add(rules_dir.string(), 0, "", "cannot read the rules directory: " + ec.message());
     std::sort(paths.begin(), paths.end());
     if (paths.empty() && !ec) report.add(rules_dir.string(), 0, "", "no rule files (*.json)");

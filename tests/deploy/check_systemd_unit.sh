@@ -31,11 +31,21 @@ done
 [ "$missing" -eq 0 ] || exit 1
 
 # The unit's exposure score (0 safest .. 10); keep it in the "OK" band.
-if score=$(systemd-analyze security --offline=true "$tmp/advisor.service" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p'); then
-  if [ -n "$score" ] && awk "BEGIN{exit !($score > 2.0)}"; then
+# Under CI=true an unavailable or unparseable score fails the test; elsewhere
+# it is reported and skipped (older systemd has no --offline).
+sec_status=0
+sec_out=$(systemd-analyze security --offline=true "$tmp/advisor.service" 2>&1) || sec_status=$?
+score=$(printf '%s\n' "$sec_out" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+if [ "$sec_status" -ne 0 ] || [ -z "$score" ]; then
+  echo "systemd-analyze security --offline gave no exposure score (exit $sec_status):"
+  printf '%s\n' "$sec_out" | tail -n 20
+  if [ "${CI:-}" = "true" ]; then exit 1; fi
+  echo "exposure level: unknown (skipped outside CI)"
+else
+  if awk "BEGIN{exit !($score > 2.0)}"; then
     echo "systemd-analyze security: exposure $score is above 2.0"
     exit 1
   fi
-  echo "exposure level: ${score:-unknown}"
+  echo "exposure level: $score"
 fi
 echo "advisor.service verified"

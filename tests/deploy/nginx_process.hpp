@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,6 +65,31 @@ inline bool loopback_accepts(unsigned short port) {
   const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
   return ok;
+}
+
+// Sends a plain HTTP/1.0 request to 127.0.0.1:port and returns what comes
+// back (bounded by a 2 s socket timeout; "" when nothing answers).
+inline std::string loopback_http_probe(unsigned short port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return {};
+  timeval tv{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  std::string in;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    const std::string out = "GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    if (::send(fd, out.data(), out.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(out.size())) {
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) in.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  return in;
 }
 
 // Runs argv (argv[0] looked up in PATH) to completion; returns its exit
@@ -121,55 +147,14 @@ class nginx_process {
                     dir_ / "openssl.log");
     if (rc != 0) fail("openssl could not make the test certificate: " + read_text(dir_ / "openssl.log"));
 
-    http_port_ = free_loopback_port();
-    tls_port_ = free_loopback_port();
-    std::string conf = read_text(site);
-    if (conf.empty()) fail("cannot read " + site.string());
-    replace(conf, "listen 80;", "listen 127.0.0.1:" + std::to_string(http_port_) + ";");
-    replace(conf, "listen [::]:80;", "");
-    replace(conf, "listen 443 ssl http2;", "listen 127.0.0.1:" + std::to_string(tls_port_) + " ssl http2;");
-    replace(conf, "listen [::]:443 ssl http2;", "");
-    replace(conf, "/etc/ssl/advisor/fullchain.pem", cert_.string());
-    replace(conf, "/etc/ssl/advisor/privkey.pem", key.string());
-    replace(conf, "server 127.0.0.1:8080 ", "server 127.0.0.1:" + std::to_string(upstream_port) + " ");
-    write(dir_ / "site.conf", conf);
-
-    const std::string d = dir_.string();
-    std::string main_conf = "worker_processes 1;\ndaemon off;\npid " + d + "/nginx.pid;\nerror_log " + d +
-                            "/error.log info;\nevents { worker_connections 256; }\nhttp {\n  access_log " + d +
-                            "/access.log;\n";
-    for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
-      main_conf += std::string("  ") + t + "_temp_path " + d + "/tmp/" + t + ";\n";
-    main_conf += "  include " + d + "/site.conf;\n}\n";
-    write(dir_ / "nginx.conf", main_conf);
-
-    if (run_command({"nginx", "-t", "-e", d + "/error.log", "-p", d, "-c", d + "/nginx.conf"}, dir_ / "nginx-t.log") !=
-        0)
-      fail("nginx -t refused the configuration: " + read_text(dir_ / "nginx-t.log"));
-
-    pid_ = fork();
-    if (pid_ < 0) fail("fork failed");
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int fd = ::open((dir_ / "stderr.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-      }
-      execlp("nginx", "nginx", "-e", (d + "/error.log").c_str(), "-p", d.c_str(), "-c", (d + "/nginx.conf").c_str(),
-             static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    // nginx has no readiness signal we can wait on; poll the TLS port, bounded.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!loopback_accepts(tls_port_) || !loopback_accepts(http_port_)) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = 0;
-        fail("nginx exited at start: " + read_text(dir_ / "error.log") + read_text(dir_ / "stderr.log"));
-      }
-      if (std::chrono::steady_clock::now() > deadline) fail("nginx did not listen within 10 s");
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const std::string site_text = read_text(site);
+    if (site_text.empty()) fail("cannot read " + site.string());
+    // nginx cannot pick its own ports and report them, so free ports are
+    // chosen and, when one was taken in between (nginx exits with "Address
+    // already in use"), chosen again.
+    for (int attempt = 1;; ++attempt) {
+      if (try_start(site_text, key, upstream_port)) break;
+      if (attempt == 5) fail("nginx could not bind free ports in 5 attempts: " + read_text(dir_ / "error.log"));
     }
   }
 
@@ -204,6 +189,72 @@ class nginx_process {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     pid_ = 0;
+  }
+
+  // Writes the configuration for two fresh free ports and starts nginx;
+  // false when a port was taken by the time nginx bound it (try again).
+  // Ready means nginx itself answers on both ports: a plain request gets
+  // nginx's redirect on the HTTP port and nginx's "plain HTTP request was
+  // sent to HTTPS port" on the TLS port (anything else that accepted there
+  // would not say "Server: nginx").
+  bool try_start(const std::string& site_text, const std::filesystem::path& key, unsigned short upstream_port) {
+    http_port_ = free_loopback_port();
+    tls_port_ = free_loopback_port();
+    std::string conf = site_text;
+    replace(conf, "listen 80;", "listen 127.0.0.1:" + std::to_string(http_port_) + ";");
+    replace(conf, "listen [::]:80;", "");
+    replace(conf, "listen 443 ssl http2;", "listen 127.0.0.1:" + std::to_string(tls_port_) + " ssl http2;");
+    replace(conf, "listen [::]:443 ssl http2;", "");
+    replace(conf, "/etc/ssl/advisor/fullchain.pem", cert_.string());
+    replace(conf, "/etc/ssl/advisor/privkey.pem", key.string());
+    replace(conf, "server 127.0.0.1:8080 ", "server 127.0.0.1:" + std::to_string(upstream_port) + " ");
+    write(dir_ / "site.conf", conf);
+
+    const std::string d = dir_.string();
+    std::string main_conf = "worker_processes 1;\ndaemon off;\npid " + d + "/nginx.pid;\nerror_log " + d +
+                            "/error.log info;\nevents { worker_connections 256; }\nhttp {\n  access_log " + d +
+                            "/access.log;\n";
+    for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
+      main_conf += std::string("  ") + t + "_temp_path " + d + "/tmp/" + t + ";\n";
+    main_conf += "  include " + d + "/site.conf;\n}\n";
+    write(dir_ / "nginx.conf", main_conf);
+
+    if (run_command({"nginx", "-t", "-e", d + "/error.log", "-p", d, "-c", d + "/nginx.conf"}, dir_ / "nginx-t.log") !=
+        0)
+      fail("nginx -t refused the configuration: " + read_text(dir_ / "nginx-t.log"));
+
+    // A fresh error log per attempt: "Address already in use" below is this one's.
+    std::filesystem::remove(dir_ / "error.log");
+    pid_ = fork();
+    if (pid_ < 0) fail("fork failed");
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      const int fd = ::open((dir_ / "stderr.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+      }
+      execlp("nginx", "nginx", "-e", (d + "/error.log").c_str(), "-p", d.c_str(), "-c", (d + "/nginx.conf").c_str(),
+             static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    const auto is_nginx = [](const std::string& answer) {
+      return answer.starts_with("HTTP/1.1 ") && answer.find("\r\nServer: nginx") != std::string::npos;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!is_nginx(loopback_http_probe(http_port_)) ||
+           loopback_http_probe(tls_port_).find("plain HTTP request was sent to HTTPS port") == std::string::npos) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = 0;
+        const std::string log = read_text(dir_ / "error.log") + read_text(dir_ / "stderr.log");
+        if (log.find("Address already in use") != std::string::npos) return false;
+        fail("nginx exited at start: " + log);
+      }
+      if (std::chrono::steady_clock::now() > deadline) fail("nginx did not answer on its ports within 30 s");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
   }
 
   [[noreturn]] void fail(const std::string& why) {

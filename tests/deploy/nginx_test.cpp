@@ -3,6 +3,8 @@
 // through it. To add a route test (say a signed webhook under /hooks/...),
 // start a `front` and use https_post_json(front.nginx.tls_port(), ...).
 #include <catch2/catch.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "tests/deploy/nginx_process.hpp"
 #include "tests/deploy/tls_clients.hpp"
@@ -149,8 +151,17 @@ TEST_CASE("nginx: POST /api/v1/chat over https, health, redirect and the body li
   SECTION("an untrusted certificate is refused by the client (TLS is really on)") {
     // Trust a different self-signed certificate: the handshake must fail.
     nginx_process other(f.advisor.port());
+    // The same port answers a client that trusts nginx's certificate, so a
+    // failure below is the verification, not a refused connection or timeout.
+    const auto trusted = https_get(f.nginx.tls_port(), f.ca(), "/healthz");
+    INFO(trusted.ec.message());
+    REQUIRE(!trusted.ec);
+    REQUIRE(trusted.response.result_int() == 200);
     auto r = https_get(f.nginx.tls_port(), other.cert_file(), "/healthz");
+    INFO(r.ec.message() << " (category " << r.ec.category().name() << ")");
     REQUIRE(r.ec);
+    REQUIRE(r.ec.category() == net::error::get_ssl_category());
+    REQUIRE(ERR_GET_REASON(static_cast<unsigned long>(r.ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED);
   }
 }
 

@@ -454,6 +454,32 @@ TEST_CASE("Mattermost outgoing webhooks and slash commands get markdown answers,
   require_healthy(port);
 }
 
+TEST_CASE("a signed payload with a field of the wrong type gets 400 on every platform", "[e2e][channels]") {
+  fake_slack_api api;
+  server_process server({}, channel_env(api.port()));
+  const auto port = server.port();
+  // Slack (JSON events): type and challenge must be strings.
+  require_status(slack_post(port, R"({"type":5})", "application/json"), 400);
+  require_status(slack_post(port, R"({"type":"url_verification","challenge":5})", "application/json"), 400);
+  // Mattermost (JSON outgoing webhook, the right token): text, channel_id must be strings.
+  require_status(post(port, "/hooks/mattermost",
+                      R"({"token":"mm-outgoing-token","channel_id":"c1","user_id":"u1","text":5,"trigger_word":"advisor"})",
+                      "application/json"),
+                 400, "bad_request");
+  require_status(post(port, "/hooks/mattermost",
+                      R"({"token":"mm-outgoing-token","channel_id":7,"user_id":"u1","text":"advisor hi","trigger_word":"advisor"})",
+                      "application/json"),
+                 400, "bad_request");
+  // Teams: text must be a string.
+  const std::string teams = R"({"type":"message","from":{"id":"29:u1"},"conversation":{"id":"19:c1"},"text":5})";
+  require_status(
+      post(port, "/hooks/teams", teams, "application/json", {{"Authorization", teams_sign(teams_key_default, teams)}}),
+      400, "bad_request");
+  // Discord: type must be an integer.
+  require_status(discord_post(port, R"({"type":"1"})"), 400, "bad_request");
+  require_healthy(port);
+}
+
 TEST_CASE("Teams outgoing webhooks: HMAC per ?id=, mention stripped, markdown reply, failures", "[e2e][channels]") {
   fake_slack_api api;
   server_process server({}, channel_env(api.port()));

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/e2e/clients.hpp"
@@ -160,4 +161,55 @@ TEST_CASE("advisor-client exit codes: usage 1, no server 2, server error 5", "[e
   CHECK(r.status == 5);
   CHECK(r.err.find("too_long") != std::string::npos);
   CHECK(r.out.find("A Product Manager (PM) defines") != std::string::npos);  // later lines still answered
+}
+
+namespace {
+
+// A stand-in WebSocket server for one client: it completes the upgrade, then
+// sends `first` as a text frame (nothing when empty) and waits until the
+// client goes away. The port is the listening socket's own (port 0).
+struct fake_ws_server {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc, {net::ip::make_address("127.0.0.1"), 0}};
+  std::thread thread;
+
+  explicit fake_ws_server(std::string first) {
+    thread = std::thread([this, first = std::move(first)] {
+      error_code ec;
+      tcp::socket socket(ioc);
+      acceptor.accept(socket, ec);
+      if (ec) return;
+      websocket::stream<tcp::socket> ws(std::move(socket));
+      ws.accept(ec);
+      if (ec) return;
+      if (!first.empty()) ws.write(net::buffer(first), ec);
+      beast::flat_buffer buffer;
+      while (!ec) ws.read(buffer, ec);  // until the client closes or dies
+    });
+  }
+  ~fake_ws_server() {
+    error_code ec;
+    acceptor.close(ec);
+    if (thread.joinable()) thread.join();
+  }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/ws"; }
+};
+
+}  // namespace
+
+TEST_CASE("advisor-client exit codes: protocol error 3, timeout 4", "[e2e][client]") {
+  SECTION("a welcome that is not protocol JSON is a protocol error") {
+    fake_ws_server server("this is not JSON");
+    const auto r = run_client("--timeout 20 " + server.url());
+    INFO(r.out << r.err);
+    CHECK(r.status == 3);
+    CHECK(!r.err.empty());
+  }
+  SECTION("no welcome within --timeout is a timeout") {
+    fake_ws_server server("");
+    const auto r = run_client("--timeout 1 " + server.url());
+    INFO(r.out << r.err);
+    CHECK(r.status == 4);
+    CHECK(!r.err.empty());
+  }
 }

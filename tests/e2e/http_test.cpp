@@ -1,11 +1,17 @@
 // End-to-end tests of the HTTP routes (protocol.md) and the command line
 // against the real server binary.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <thread>
 
 #include "tests/e2e/clients.hpp"
 #include "tests/e2e/server_process.hpp"
@@ -118,12 +124,26 @@ TEST_CASE("POST /api/v1/chat answers with the reply object plus a session", "[e2
   const auto session = str(body, "session");
   REQUIRE(!session.empty());
 
-  SECTION("the session round-trips") {
-    r = chat_post(server.port(), R"({"text":"and their skills?","session":")" + session + "\"}");
+  SECTION("the session round-trips with its context") {
+    r = chat_post(server.port(), R"({"text":"What skills does a TPM need?","session":")" + session + "\"}");
     REQUIRE(r.response.result_int() == 200);
     body = json_body(r.response);
+    const auto tpm_intent = str(body, "intent");
+    REQUIRE(tpm_intent == "skills");
+    REQUIRE(body.at("roles") == boost::json::array{"tpm"});
+    r = chat_post(server.port(), R"({"text":"what about PMs?","session":")" + session + "\"}");
+    REQUIRE(r.response.result_int() == 200);
+    body = json_body(r.response);
+    INFO(boost::json::serialize(body));
     REQUIRE(str(body, "session") == session);
     REQUIRE(body.at("reply_to").is_null());
+    // Answered in context: the same question, about the other role.
+    REQUIRE(str(body, "intent") == tpm_intent);
+    REQUIRE(body.at("roles") == boost::json::array{"pm"});
+    // Without the session the same words are not that question.
+    r = chat_post(server.port(), R"({"text":"what about PMs?"})");
+    REQUIRE(r.response.result_int() == 200);
+    REQUIRE(str(json_body(r.response), "intent") != tpm_intent);
   }
   SECTION("an unknown session starts a new one") {
     r = chat_post(server.port(), R"({"text":"hello","session":"unknown-id"})");
@@ -249,6 +269,7 @@ TEST_CASE("logs are JSON lines without user text unless --log-text", "[e2e]") {
     REQUIRE(out.find("\"event\":\"reply\"") != std::string::npos);
     REQUIRE(out.find("\"latency_us\":") != std::string::npos);
     REQUIRE(out.find(secret) == std::string::npos);
+    REQUIRE(server.error_output().find(secret) == std::string::npos);
     std::size_t start = 0;
     while (start < out.size()) {
       const auto end = out.find('\n', start);
@@ -313,7 +334,21 @@ TEST_CASE("command line: --help, bad flags exit 2, --check", "[e2e]") {
   REQUIRE(out.find("ADVISOR_PORT") != std::string::npos);
   out.clear();
   REQUIRE(run_cli("--check", out) == 0);
-  REQUIRE(out.find("ok") != std::string::npos);
+  // The whole output (stdout and stderr) is the one success line.
+  INFO(out);
+  std::smatch m;
+  REQUIRE(std::regex_match(out, m, std::regex(R"(advisor --check: ok: ([0-9]+) rules, ([0-9]+) intents, version [^ ]+ \([^\n]*\)\n)")));
+  REQUIRE(std::stoi(m[1].str()) > 0);
+  REQUIRE(std::stoi(m[2].str()) > 0);
+  out.clear();
+  // A broken rule set fails the check with 1 and says so.
+  const auto broken = std::filesystem::temp_directory_path() / ("advisor-check-broken-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(broken);
+  { std::ofstream(broken / "bad.json") << "{ not json"; }
+  REQUIRE(run_cli("--check --rules " + broken.string(), out) == 1);
+  std::filesystem::remove_all(broken);
+  REQUIRE(out.find("advisor --check: ok") == std::string::npos);
+  REQUIRE(out.find("problem") != std::string::npos);
 }
 
 TEST_CASE("a taken port fails with 1, and the --port flag wins over ADVISOR_PORT", "[e2e]") {
@@ -334,4 +369,38 @@ TEST_CASE("a taken port fails with 1, and the --port flag wins over ADVISOR_PORT
   REQUIRE(other->port() != server.port());
   REQUIRE(other->stop() == 0);
   REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("/readyz answers 503 not_ready while the server drains after SIGTERM", "[e2e]") {
+  server_process server({"--shutdown-timeout", "20s"});
+  REQUIRE(http_get(server.port(), "/readyz").response.result_int() == 200);
+  // A request whose headers are half sent when SIGTERM arrives is read to
+  // the end and answered (protocol: in-flight work finishes); by then the
+  // server is draining, so /readyz must say it is not ready.
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  timeval tv{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(server.port());
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  const std::string head = "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+  // Give the server time to read the partial header (it reads at once; the
+  // wait is generous, not a bound on anything).
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(::kill(server.pid(), SIGTERM) == 0);
+  REQUIRE(server.wait_for_output("\"event\":\"shutdown\"", std::chrono::seconds(20)));
+  REQUIRE(::send(fd, "\r\n", 2, MSG_NOSIGNAL) == 2);
+  std::string in;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) in.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  INFO(in);
+  REQUIRE(in.starts_with("HTTP/1.1 503 "));
+  REQUIRE(in.find("\"not_ready\"") != std::string::npos);
+  REQUIRE(server.wait(std::chrono::seconds(30)) == 0);
 }

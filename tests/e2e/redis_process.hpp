@@ -60,8 +60,18 @@ class redis_process {
     char tmpl[] = "/tmp/advisor-redis-XXXXXX";
     if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
-    port_ = free_loopback_port();
-    start();
+    // redis-server cannot report a port it chose (--port 0 turns TCP off), so
+    // a free port is chosen and chosen again if it was taken by the time
+    // redis bound it.
+    for (int attempt = 1;; ++attempt) {
+      port_ = free_loopback_port();
+      try {
+        start();
+        break;
+      } catch (const std::runtime_error&) {
+        if (attempt == 5) throw;
+      }
+    }
   }
   redis_process(const redis_process&) = delete;
   redis_process& operator=(const redis_process&) = delete;
@@ -87,14 +97,19 @@ class redis_process {
              (dir_ / "redis.log").c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (redis_command(port_, "PING") != "+PONG") {
+    // Ready when this redis-server answers: its working directory is ours
+    // (another test's redis that took the port in between has its own).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!reply_contains(port_, "CONFIG GET dir", dir_.string())) {
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = 0;
         throw std::runtime_error("redis-server exited at start");
       }
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("redis-server did not answer in 10 s");
+      if (std::chrono::steady_clock::now() > deadline) {
+        stop();
+        throw std::runtime_error("redis-server did not answer in 30 s");
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
@@ -109,6 +124,34 @@ class redis_process {
   }
 
  private:
+  // Sends one inline command; true when the raw reply contains needle
+  // (bounded by a 2 s socket timeout).
+  static bool reply_contains(unsigned short port, const std::string& command, const std::string& needle) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    timeval tv{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    std::string in;
+    bool found = false;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      const std::string out = command + "\r\n";
+      if (::send(fd, out.data(), out.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(out.size())) {
+        char buf[1024];
+        ssize_t n;
+        while (!found && (n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+          in.append(buf, static_cast<std::size_t>(n));
+          found = in.find(needle) != std::string::npos;
+        }
+      }
+    }
+    ::close(fd);
+    return found;
+  }
+
   std::filesystem::path dir_;
   unsigned short port_ = 0;
   pid_t pid_ = 0;

@@ -137,7 +137,6 @@ TEST_CASE("redis: stopping Redis mid-conversation keeps both replicas answering"
   REQUIRE(roles_of(r) == "tpm ");
   // Resuming elsewhere now starts afresh, but is answered.
   ws_client other;
-  const auto t0 = std::chrono::steady_clock::now();
   REQUIRE(!other.connect(b.port(), "/ws?session=" + session));
   const auto welcome = other.read_json();
   REQUIRE(str(welcome, "type") == "welcome");
@@ -147,8 +146,8 @@ TEST_CASE("redis: stopping Redis mid-conversation keeps both replicas answering"
     const auto c = chat(port, R"({"text":"What skills does a PM need?","session":")" + session + R"("})");
     REQUIRE(str(c, "intent") == "skills");
   }
-  // Refused connections fail fast: no reply waited for a timeout.
-  REQUIRE(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  // (That refused connections are not retried on every request is
+  // redis_session_store_test's "Redis down" case, counted, not timed.)
   REQUIRE(metric(b.port(), "advisor_session_store_up") == 0);
   REQUIRE(metric(b.port(), "advisor_session_store_errors_total") >= 1);
   REQUIRE(b.wait_for_output("\"session_store_down\""));

@@ -270,6 +270,20 @@ TEST_CASE("reload under load loses no message and drops no connection", "[e2e][r
     });
   }
 
+  // The workers only record what went wrong (no REQUIRE off the main
+  // thread); a REQUIRE or FAIL below must not leave them joinable either (that
+  // would std::terminate and lose the report), so they are stopped and joined
+  // on every way out of this scope.
+  struct join_all {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~join_all() {
+      stop = true;
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } joiner{stop, threads};
+
   // Reload while they talk: alternate two valid rule texts (two versions),
   // by SIGHUP and by the admin route, plus one broken file that is refused.
   int reloads = 0;
@@ -295,7 +309,7 @@ TEST_CASE("reload under load loses no message and drops no connection", "[e2e][r
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   stop = true;
   data_copy::write(data.rule_file(), good);
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) t.join();  // joiner's destructor finds them joined
   std::string reasons;
   for (const auto& w : why) reasons += w + "\n";
   INFO(reasons);
@@ -311,5 +325,75 @@ TEST_CASE("reload under load loses no message and drops no connection", "[e2e][r
   const auto metrics = http_get(server.port(), "/metrics").response.body();
   REQUIRE(metrics.find("advisor_websocket_closes_total{code=\"1001\"}") == std::string::npos);
   REQUIRE(metrics.find("advisor_websocket_closes_total{code=\"1011\"}") == std::string::npos);
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("reload: a Kubernetes ConfigMap swap (the ..data symlink replaced atomically) is picked up",
+          "[e2e][reload]") {
+  // The layout the kubelet makes for a mounted ConfigMap: the visible files
+  // are symlinks through ..data, which points at a timestamped directory; an
+  // update writes a new directory and renames a new ..data symlink over the
+  // old one. The rules directory given to the server is the mount point.
+  data_copy data;
+  admin_token_env env(token);
+  const fs::path mount = data.dir / "rules-mount";
+  fs::create_directories(mount / "..2026_01_01_v1");
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(data.dir / "rules")) {
+    if (!e.is_regular_file()) continue;
+    fs::copy_file(e.path(), mount / "..2026_01_01_v1" / e.path().filename());
+    names.push_back(e.path().filename().string());
+  }
+  REQUIRE(!names.empty());
+  fs::create_directory_symlink("..2026_01_01_v1", mount / "..data");
+  for (const auto& n : names) fs::create_symlink(fs::path("..data") / n, mount / n);
+
+  auto args = data.args();
+  args[1] = mount.string();  // --rules
+  server_process server(args);
+  ws_client ws;
+  REQUIRE(!ws.connect(server.port()));
+  REQUIRE(str(ws.read_json(), "type") == "welcome");
+  const auto v1 = ask_version(ws, "k1");
+  REQUIRE(readyz_version(server.port()) == v1);
+
+  // The update: a new directory with a changed intents.json, then the swap.
+  fs::create_directories(mount / "..2026_01_02_v2");
+  for (const auto& n : names) fs::copy_file(mount / "..2026_01_01_v1" / n, mount / "..2026_01_02_v2" / n);
+  {
+    std::ofstream(mount / "..2026_01_02_v2" / "intents.json", std::ios::app) << "\n";
+  }
+  fs::create_directory_symlink("..2026_01_02_v2", mount / "..data_tmp");
+  fs::rename(mount / "..data_tmp", mount / "..data");
+  fs::remove_all(mount / "..2026_01_01_v1");
+
+  REQUIRE(::kill(server.pid(), SIGHUP) == 0);
+  REQUIRE(wait_for_reload_outcome(server, 0) == 1);
+  INFO(server.output());
+  REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  const auto v2 = readyz_version(server.port());
+  REQUIRE(v2 != v1);
+  REQUIRE(ask_version(ws, "k2") == v2);
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("reload: a change in knowledge only is a new version", "[e2e][reload]") {
+  data_copy data;
+  admin_token_env env(token);
+  server_process server(data.args());
+  ws_client ws;
+  REQUIRE(!ws.connect(server.port()));
+  REQUIRE(str(ws.read_json(), "type") == "welcome");
+  const auto v1 = ask_version(ws, "n1");
+  // The rules are untouched; knowledge.json gains a trailing newline.
+  const fs::path k = data.dir / "knowledge" / "knowledge.json";
+  data_copy::write(k, data_copy::read(k) + "\n");
+  const auto r = reload_request(server.port(), token);
+  INFO(r.response.body());
+  REQUIRE(r.response.result_int() == 200);
+  const auto body = json_body(r.response);
+  REQUIRE(str(body, "previous") == v1);
+  REQUIRE(str(body, "version") != v1);
+  REQUIRE(ask_version(ws, "n2") == str(body, "version"));
   REQUIRE(server.stop() == 0);
 }

@@ -122,6 +122,12 @@ class server_process {
     return out_;
   }
 
+  // Everything the server wrote to stderr so far.
+  std::string error_output() const {
+    std::lock_guard lock(mu_);
+    return err_;
+  }
+
   // Waits until stdout contains needle.
   bool wait_for_output(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     std::unique_lock lock(mu_);

@@ -6,6 +6,7 @@
 
 #include "tests/e2e/clients.hpp"
 #include "tests/e2e/server_process.hpp"
+#include "tests/gunzip.hpp"
 
 using namespace advisor::test;
 
@@ -84,6 +85,9 @@ TEST_CASE("a client that accepts gzip gets the widget compressed, with its own E
   CHECK(static_cast<unsigned char>(gz.response.body()[0]) == 0x1f);
   CHECK(static_cast<unsigned char>(gz.response.body()[1]) == 0x8b);
   CHECK(gz.response.body().size() * 2 < plain.response.body().size());
+  const auto inflated = gunzip(gz.response.body());
+  REQUIRE(inflated.has_value());
+  CHECK(*inflated == plain.response.body());
   CHECK(header(gz, "ETag") != header(plain, "ETag"));
 
   http::request<http::string_body> req(http::verb::get, "/widget.js", 11);

@@ -72,7 +72,10 @@ TEST_CASE("the shared sample conversations are all answered right", "[engine][co
 
 TEST_CASE("a conversation's meta turns carry no roles and topical turns at least one", "[engine][conversations]") {
   auto b = load_shipped();
-  for (const auto& f : case_files(ADVISOR_TESTS_DIR "/conversations")) {
+  const auto files = case_files(ADVISOR_TESTS_DIR "/conversations");
+  REQUIRE(files.size() >= 4);  // no files found must fail, not pass vacuously
+  std::size_t turns = 0;
+  for (const auto& f : files) {
     // Named: the results point into the cases (a temporary inside the
     // range-for's initializer dies before the loop body; ASan caught it).
     const auto cases = read_cases(f);
@@ -83,6 +86,8 @@ TEST_CASE("a conversation's meta turns carry no roles and topical turns at least
       CHECK(meta == r.got.roles.empty());
       CHECK(meta == r.got.sources.empty());
       CHECK(r.got.suggestions.size() <= 5);
+      ++turns;
     }
   }
+  REQUIRE(turns >= 20 * files.size());
 }

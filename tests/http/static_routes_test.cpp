@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bot/http/web_assets.hpp"
+#include "tests/gunzip.hpp"
 
 using namespace advisor::server;
 
@@ -47,6 +48,11 @@ TEST_CASE("scripts and style sheets are embedded gzip-compressed too, the page i
     CHECK(static_cast<unsigned char>(f.gzip[0]) == 0x1f);  // the gzip magic number
     CHECK(static_cast<unsigned char>(f.gzip[1]) == 0x8b);
     CHECK(f.gzip.size() < f.bytes.size());
+    // The compressed copy is the file: it decompresses (CRC and length
+    // checked) to exactly the plain bytes.
+    const auto inflated = advisor::test::gunzip(f.gzip);
+    REQUIRE(inflated.has_value());
+    CHECK(*inflated == f.bytes);
   }
 }
 

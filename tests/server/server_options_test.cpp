@@ -1,8 +1,12 @@
 #include "bot/server/server_options.hpp"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <filesystem>
 #include <map>
+#include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace advisor::server;
@@ -61,6 +65,102 @@ TEST_CASE("options have production defaults", "[server]") {
   CHECK(o.rules_dir.filename() == "rules");
   CHECK(o.knowledge_dir.filename() == "knowledge");
   CHECK_FALSE(o.check);
+}
+
+TEST_CASE("every default --help documents is pinned, and is the parsed default", "[server]") {
+  // The documented defaults (README, deploy files and operators rely on
+  // them). A new option with a default must be added here.
+  const std::map<std::string, std::string> documented = {
+      {"port", "8080"},
+      {"bind", "0.0.0.0"},
+      {"threads", "number of cores"},
+      {"rules", std::string(ADVISOR_SOURCE_DIR) + "/rules"},
+      {"knowledge", std::string(ADVISOR_SOURCE_DIR) + "/knowledge"},
+      {"conversations", std::string(ADVISOR_SOURCE_DIR) + "/tests/conversations/samples"},
+      {"max-message-bytes", "16KiB"},
+      {"max-text-chars", "1000"},
+      {"max-queue", "64"},
+      {"msg-rate", "15"},
+      {"msg-burst", "30"},
+      {"abuse-factor", "10"},
+      {"abuse-window", "10s"},
+      {"permessage-deflate", "off"},
+      {"allowed-origins", "all"},
+      {"max-body-bytes", "64KiB"},
+      {"max-header-bytes", "8KiB"},
+      {"max-connections", "20000"},
+      {"handshake-timeout", "10s"},
+      {"idle-timeout", "1m"},
+      {"http-timeout", "30s"},
+      {"shutdown-timeout", "5s"},
+      {"session-idle", "30m"},
+      {"max-sessions", "100000"},
+      {"sessions", "memory"},
+      {"log-level", "info"},
+      {"log-text", "off"},
+      {"secrets-file", "none"},
+      {"slack-api-url", "https://slack.com/api"},
+      {"discord-public-key", "unset"},
+  };
+  // Every "--name ... [default: X" in the help text.
+  const std::string help = options_help();
+  std::map<std::string, std::string> shown;
+  const std::regex line_re(R"(\n  --([a-z-]+)[^\n]*?\[default: ([^;\]]*)[;\]])");
+  for (std::sregex_iterator it(help.begin(), help.end(), line_re), end; it != end; ++it)
+    shown[(*it)[1].str()] = (*it)[2].str();
+  // Long heads wrap: "--name ARG\n<padding>help [default: ...]".
+  const std::regex wrapped_re(R"(\n  --([a-z-]+)[^\n]*\n {34}[^\n]*?\[default: ([^;\]]*)[;\]])");
+  for (std::sregex_iterator it(help.begin(), help.end(), wrapped_re), end; it != end; ++it)
+    shown.try_emplace((*it)[1].str(), (*it)[2].str());
+  INFO(help);
+  CHECK(shown == documented);
+
+  // The values the parser gives with no flag and no environment.
+  const auto o = args{}.ok();
+  CHECK(o.port == 8080);
+  CHECK(o.bind == "0.0.0.0");
+  CHECK(o.threads == std::max(1u, std::thread::hardware_concurrency()));
+  CHECK(o.rules_dir == std::filesystem::path(documented.at("rules")));
+  CHECK(o.knowledge_dir == std::filesystem::path(documented.at("knowledge")));
+  CHECK(o.conversations_dir == std::filesystem::path(documented.at("conversations")));
+  CHECK(o.max_message_bytes == 16 * 1024);
+  CHECK(o.max_text_chars == 1000);
+  CHECK(o.max_queue == 64);
+  CHECK(o.msg_rate == 15);
+  CHECK(o.msg_burst == 30);
+  CHECK(o.abuse_factor == 10);
+  CHECK(o.abuse_window == 10s);
+  CHECK_FALSE(o.permessage_deflate);
+  CHECK(o.allowed_origins.empty());
+  CHECK(o.max_body_bytes == 64 * 1024);
+  CHECK(o.max_header_bytes == 8 * 1024);
+  CHECK(o.max_connections == 20000);
+  CHECK(o.handshake_timeout == 10s);
+  CHECK(o.idle_timeout == 60s);
+  CHECK(o.http_timeout == 30s);
+  CHECK(o.shutdown_timeout == 5s);
+  CHECK(o.session_idle == 30min);
+  CHECK(o.max_sessions == 100000);
+  CHECK(o.sessions == "memory");
+  CHECK(o.level == log_level::info);
+  CHECK_FALSE(o.log_text);
+  CHECK(o.secrets_file.empty());
+  CHECK(o.slack_api_url == "https://slack.com/api");
+  CHECK(o.discord_public_key.empty());
+  CHECK(o.admin_token.empty());
+  CHECK(o.mattermost_tokens.empty());
+  CHECK(o.teams_secrets.empty());
+  CHECK(o.slack_signing_secret.empty());
+  CHECK(o.slack_bot_token.empty());
+
+  // Giving each shown value explicitly changes nothing that is checkable.
+  for (const auto& [name, value] : documented) {
+    if (value == "number of cores" || value == "all" || value == "none" || value == "unset" || value == "off")
+      continue;
+    INFO(name << "=" << value);
+    std::string error;
+    REQUIRE(args{{"--" + name + "=" + value}}.parse(error).has_value());
+  }
 }
 
 TEST_CASE("flags take --name value and --name=value", "[server]") {
