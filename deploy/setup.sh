@@ -18,6 +18,9 @@
 #   `test` prints the time of each phase at the end, also on failure, and
 #   checks that ctest registered at least the number of tests in
 #   .ci/min-tests (a missing dependency must not quietly narrow the suite).
+#   ADVISOR_SPEED_GATE=1 (default with CI=true) runs the instruction-count
+#   gate tests/bench/callgrind_gate.sh after the Release tests: it fails when
+#   a reply costs over 10% more instructions than tests/bench/gate/budget.txt.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,7 +33,9 @@ runtime_pkgs=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libre2
 # The deployment tests run real nginx (with an openssl-made certificate),
 # systemd-analyze on the unit and PyYAML on the manifests; the session store
 # tests a real redis-server.
-test_pkgs=(catch2 nginx-light openssl systemd python3 python3-yaml redis-server ccache zlib1g-dev)
+# valgrind counts instructions per reply for the speed gate
+# (tests/bench/callgrind_gate.sh).
+test_pkgs=(catch2 nginx-light openssl systemd python3 python3-yaml redis-server ccache zlib1g-dev valgrind)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -185,6 +190,10 @@ case "${1:-}" in
     "$build_dir/advisor" --check --rules rules --knowledge knowledge
     run_phase "test count (Release)" check_test_count release "$build_dir"
     run_phase "tests (Release)" run_ctest "$build_dir"
+    gate=${ADVISOR_SPEED_GATE:-${CI:-}}
+    if [ "$gate" = "1" ] || [ "$gate" = "true" ]; then
+      run_phase "speed gate (callgrind)" tests/bench/callgrind_gate.sh "$build_dir"
+    fi
     if [ "$sanitize" = "1" ] || [ "$sanitize" = "true" ]; then
       run_phase "build (ASan+UBSan)" sanitize_build
       run_phase "test count (ASan+UBSan)" check_test_count sanitize "$asan_dir" "${asan_ctest_args[@]}"
