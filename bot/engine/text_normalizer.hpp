@@ -40,6 +40,13 @@ struct normalized_text {
   std::string text;         // " word word ... " (leading and trailing space)
   role_set roles;           // roles named in the text ("tpm"/"pm" tokens)
   std::size_t words = 0;    // number of words
+  // A message with a preamble and a question ("I'm a new grad. What does a
+  // TPM do?"): the question sentences' words alone, in the same form as
+  // text; empty when the message is all questions or has none. A sentence
+  // ends at '?', '!', a line break, or a '.' or ';' followed by white space.
+  std::string question;
+  role_set question_roles;  // roles named in the question sentences
+  std::size_t question_words = 0;
 };
 
 class text_normalizer {
@@ -59,6 +66,9 @@ class text_normalizer {
   // append_word through a per-thread cache of recent words (a word always
   // normalises the same way for one normalizer).
   void append_cached(std::string word, std::vector<std::string>& out) const;
+  // Rewrites phrases (role names above all) and appends the words to text.
+  void append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
+                      std::size_t& count) const;
 
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
 

@@ -1,5 +1,6 @@
 // Evaluates the advisor on conversation files and prints every miss:
 //   converse_eval RULES_DIR KNOWLEDGE_DIR FILE_OR_DIR... [--quiet]
+//   converse_eval RULES_DIR KNOWLEDGE_DIR FILE_OR_DIR... --dump  (also every reply, one a line)
 //   converse_eval RULES_DIR KNOWLEDGE_DIR --explain TEXT...   (normalised text, intent, rule)
 //   converse_eval RULES_DIR KNOWLEDGE_DIR --corrected WORDS_FILE  (words spelling would change)
 // Exit status 0 always (it measures; the Catch2 suite asserts).
@@ -44,11 +45,15 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  bool quiet = false;
+  bool quiet = false, dump = false;
   std::vector<advisor::testing::conversation_case> cases;
   for (int i = 3; i < argc; ++i) {
     if (std::strcmp(argv[i], "--quiet") == 0) {
       quiet = true;
+      continue;
+    }
+    if (std::strcmp(argv[i], "--dump") == 0) {  // every turn's reply, one a line (to diff two builds)
+      dump = true;
       continue;
     }
     std::filesystem::path p(argv[i]);
@@ -63,6 +68,13 @@ int main(int argc, char** argv) {
   std::map<std::string, std::pair<int, int>> by_tag;
   for (const auto& r : results) {
     const bool good = r.intent_ok && r.roles_ok;
+    if (dump) {
+      std::cout << r.conv->file << ":" << r.conv->id << "#" << r.turn << " " << r.got.intent;
+      for (const auto& x : r.got.roles.names()) std::cout << " " << x;
+      std::cout << " " << r.got.confidence << " " << r.got.rule << " |";
+      for (const auto& s : r.got.suggestions) std::cout << " " << s << " |";
+      std::cout << "\n";
+    }
     ok += good;
     intent_ok += r.intent_ok;
     for (const auto& t : r.conv->tags) {
