@@ -227,6 +227,11 @@ void brain_loader::load_lexicon(const json_file& f, const json::value& v) {
       for (const auto& p : get_strings(f, x->get_object(), std::string(k).c_str(), std::string(k)))
         lex_.phrases.emplace_back(p, std::string(k));
     }
+  if (auto* x = o.if_contains("symbols"); x && x->is_object())
+    for (const auto& [k, r] : x->get_object()) {
+      if (r.is_string() && !k.empty()) lex_.symbols.emplace_back(std::string(k), std::string(r.get_string()));
+      else problem(f, std::string(k), "a symbol's replacement must be a string");
+    }
   for (const auto& w : get_strings(f, o, "known_words", "known_words")) lex_.known_words.push_back(w);
   for (const auto& w : get_strings(f, o, "english_words", "english_words")) lex_.english_words.push_back(w);
 }

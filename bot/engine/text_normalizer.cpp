@@ -158,6 +158,10 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   std::vector<std::string> known;
   for (const auto& [k, v] : expansions_) known.push_back(k);
   known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
+  for (const auto& w : lex.vocabulary) vocabulary_.emplace(canonical_word(w), true);
+  symbols_ = lex.symbols;
+  std::sort(symbols_.begin(), symbols_.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });  // longest first
   speller_ = spell_corrector(vocab, known, {});
 }
 
@@ -262,8 +266,37 @@ void text_normalizer::append_phrased(const std::vector<std::string>& words, std:
   }
 }
 
+std::string text_normalizer::fold_symbols(std::string_view input) const {
+  std::string out;
+  out.reserve(input.size() + 8);
+  for (std::size_t i = 0; i < input.size();) {
+    bool replaced = false;
+    for (const auto& [sym, word] : symbols_)
+      if (input.compare(i, sym.size(), sym) == 0) {
+        out.append(" ").append(word).append(" ");
+        i += sym.size();
+        replaced = true;
+        break;
+      }
+    if (!replaced) out.push_back(input[i++]);
+  }
+  return out;
+}
+
+bool text_normalizer::joins(const std::string& a, const std::string& b) const {
+  auto letters = [](const std::string& w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  if (!letters(a) || !letters(b) || a.size() + b.size() < 6) return false;
+  if (expansions_.count(a) || expansions_.count(b)) return false;
+  if (!vocabulary_.count(stem(a + b))) return false;
+  return !vocabulary_.count(stem(a)) || !vocabulary_.count(stem(b));
+}
+
 normalized_text text_normalizer::normalize(std::string_view input) const {
-  const std::string folded = fold(input);
+  thread_local std::string symbolled;
+  if (!symbols_.empty()) symbolled = fold_symbols(input);
+  const std::string folded = fold(symbols_.empty() ? input : std::string_view(symbolled));
   // Words, each with its sentence: spelling and expansions run once per
   // word; phrases are rewritten over the whole text and, for a message with
   // a preamble, over its question sentences alone.
@@ -277,24 +310,32 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   sentence_end.clear();
   std::string cur;
   auto flush = [&] {
-    if (cur.empty()) return;
+    if (!cur.empty()) split_dots(cur, raw), cur.clear();
+  };
+  // Tokens of one sentence at a time: split words are joined within it.
+  auto end_sentence = [&] {
+    flush();
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (i + 1 < raw.size() && joins(raw[i], raw[i + 1])) {
+        raw[i + 1] = raw[i] + raw[i + 1];
+        continue;
+      }
+      append_cached(std::move(raw[i]), words);
+    }
     raw.clear();
-    split_dots(cur, raw);
-    cur.clear();
-    for (auto& r : raw) append_cached(std::move(r), words);
     sentence_of.resize(words.size(), static_cast<std::uint32_t>(sentence_end.size()));
   };
   for (char c : folded) {
     if (c == ' ') {
       flush();
     } else if (c == end_question || c == end_other || c == end_empty) {
-      flush();
+      end_sentence();
       sentence_end.push_back(c);
     } else {
       cur.push_back(c);
     }
   }
-  flush();
+  end_sentence();
 
   normalized_text out;
   out.text.reserve(input.size() + 8);

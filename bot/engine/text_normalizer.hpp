@@ -34,6 +34,9 @@ struct lexicon {
   // Ordinary English words (rules/english_words.json): never corrected, and
   // never what a typo is corrected to ("byee" must not become "byte").
   std::vector<std::string> english_words;
+  // Symbols typed for words ("<>" -> "vs", "->" -> "to"), replaced before
+  // anything else; keys are the symbols as typed.
+  std::vector<std::pair<std::string, std::string>> symbols;
 };
 
 struct normalized_text {
@@ -70,7 +73,14 @@ class text_normalizer {
   void append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
                       std::size_t& count) const;
 
-  std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
+  // A word split in two ("pro duct", "man ager") is joined when the joined
+  // word is one the rules use and one half is not.
+  bool joins(const std::string& a, const std::string& b) const;
+  std::string fold_symbols(std::string_view input) const;
+
+  std::uint64_t id_ = 0;
+  std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
+  std::vector<std::pair<std::string, std::string>> symbols_;  // tells this normalizer's cache entries from others'
 
   std::unordered_map<std::string, std::vector<std::string>> expansions_;
   std::unordered_map<std::string, std::vector<std::string>> phrases_;
