@@ -117,6 +117,10 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
     conv.record_meta();
     return im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1);
   }
+  // The confidence: the probability that this reply is right, from the
+  // raw score through the calibration fitted on held-out conversations.
+  // (Fallbacks carry the best score seen, as the protocol says.)
+  if (intent != im.fallback) confidence = im.answer_curve.map(confidence);
   const intent_def& d = im.intent(intent);
   if (!d.topical) {
     conv.record_meta();

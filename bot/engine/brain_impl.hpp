@@ -87,6 +87,7 @@ struct brain::impl {
   std::uint32_t sense_mask = 0;        // the cue bits of all senses
   std::uint32_t job_context_bit = 0;   // the cue bit of the concept job_context (0: none)
   scoring_options scoring;
+  calibration_curve answer_curve;  // raw score of an answer (not a fallback) -> P(right)
   int empty_intent = -1;  // answer to text with no words at all ("?")
   int role_definition = -1;
   int fallback = -1;

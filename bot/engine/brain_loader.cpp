@@ -75,6 +75,7 @@ class brain_loader {
   void load_intents(const json_file& f, const json::value& v);
   void load_lexicon(const json_file& f, const json::value& v);
   void load_concepts(const json_file& f, const json::value& v);
+  void load_calibration(const json_file& f, const json::value& v);
   void load_rule(const json_file& f, const json::object& o);
 
   brain::impl& b_;
@@ -122,7 +123,8 @@ void brain_loader::read_files(const std::filesystem::path& rules_dir) {
 }
 
 void brain_loader::load_sections() {
-  static const std::set<std::string> sections{"intents", "settings", "lexicon", "concepts", "rules", "senses"};
+  static const std::set<std::string> sections{"intents", "settings", "lexicon", "concepts", "rules", "senses",
+                                               "calibration"};
   for (const auto& f : files_) {
     if (!f.value.is_object()) {
       report_.add(f.path, 1, "", "the top level must be a JSON object");
@@ -136,6 +138,7 @@ void brain_loader::load_sections() {
     if (auto* v = top.if_contains("intents")) load_intents(f, *v);
     if (auto* v = top.if_contains("lexicon")) load_lexicon(f, *v);
     if (auto* v = top.if_contains("concepts")) load_concepts(f, *v);
+    if (auto* v = top.if_contains("calibration")) load_calibration(f, *v);
   }
 }
 
@@ -249,6 +252,41 @@ void brain_loader::load_concepts(const json_file& f, const json::value& v) {
     }
     concept_file_[name] = f.path;
     concepts_[name] = get_strings(f, v.get_object(), name.c_str(), name);
+  }
+}
+
+void brain_loader::load_calibration(const json_file& f, const json::value& v) {
+  if (!v.is_object()) {
+    problem(f, "calibration", "'calibration' must be an object");
+    return;
+  }
+  const std::pair<const char*, calibration_curve*> curves[] = {{"answer", &b_.answer_curve}};
+  for (const auto& [key, curve] : curves) {
+    auto* c = v.get_object().if_contains(key);
+    if (!c) continue;
+    bool ok = c->is_array();
+    double last_x = -1.0, last_y = 0.0;
+    if (ok)
+      for (const auto& point : c->get_array()) {
+        if (!point.is_array() || point.get_array().size() != 2 || !point.get_array()[0].is_number() ||
+            !point.get_array()[1].is_number()) {
+          ok = false;
+          break;
+        }
+        const double x = point.get_array()[0].to_number<double>(), y = point.get_array()[1].to_number<double>();
+        if (x < last_x || y < last_y || y < 0.0 || y > 1.0) {
+          ok = false;
+          break;
+        }
+        curve->points.emplace_back(x, y);
+        last_x = x;
+        last_y = y;
+      }
+    if (!ok) {
+      curve->points.clear();
+      problem(f, key, std::string("calibration '") + key +
+                          "' must be [raw, p] pairs, raw and p not decreasing, p in [0, 1]");
+    }
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "bot/engine/rule_set.hpp"
@@ -25,6 +26,27 @@ struct scoring_options {
   double empty_text_confidence = 0.5;   // text without words answered by an intent other than fallback
 
   static constexpr std::size_t max_candidates_limit = 16;
+};
+
+// A monotone map from a raw score to the probability that the reply is
+// right, fitted on held-out conversations (rules' "calibration", written by
+// `converse_eval --fit-calibration`): points (raw, p) sorted by raw, linear
+// in between, flat outside. Empty: the raw score is the confidence.
+struct calibration_curve {
+  std::vector<std::pair<double, double>> points;
+
+  double map(double raw) const {
+    if (points.empty()) return raw;
+    if (raw <= points.front().first) return points.front().second;
+    if (raw >= points.back().first) return points.back().second;
+    for (std::size_t i = 1; i < points.size(); ++i)
+      if (raw <= points[i].first) {
+        const auto& [x0, y0] = points[i - 1];
+        const auto& [x1, y1] = points[i];
+        return x1 == x0 ? y1 : y0 + (y1 - y0) * (raw - x0) / (x1 - x0);
+      }
+    return points.back().second;
+  }
 };
 
 // One intent a message may mean.
