@@ -50,15 +50,22 @@ role_set resolve_roles(role_policy policy, role_set named, role_set prev, std::u
 
 }  // namespace
 
-reply brain::answer(std::string_view text, conversation& conv, const answer_options&) const {
+reply brain::answer(std::string_view text, conversation& conv, const answer_options& options) const {
   const impl& im = *impl_;
   const scoring_options& opt = im.scoring;
   const normalized_text norm = im.normalizer.normalize(text);
+  // With options.explain, each reply also says why (no cost otherwise).
+  impl::trace tr{text, &norm, nullptr, nullptr, -1, {}, false, conv.last_intent(),
+                 conv.has_topic() ? conv.last_roles() : role_set::none()};
+  auto done = [&](reply r) {
+    if (options.explain) r.why = im.explain(tr, r);
+    return r;
+  };
   if (norm.words == 0) {  // only punctuation or symbols ("?")
     conv.record_meta();
     // A fallback carries the best score seen: none.
-    return im.compose(im.empty_intent, role_set::none(),
-                      im.empty_intent == im.fallback ? 0.0 : opt.empty_text_confidence, "engine.empty", -1, -1);
+    return done(im.compose(im.empty_intent, role_set::none(),
+                      im.empty_intent == im.fallback ? 0.0 : opt.empty_text_confidence, "engine.empty", -1, -1));
   }
 
   // A message with a preamble and a question: what fires in the question
@@ -78,19 +85,22 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   if (im.rules.match(norm.text, question, conv.has_topic(), norm.roles, m) != match_status::ok) {
     im.match_errors.fetch_add(1, std::memory_order_relaxed);
     conv.record_meta();
-    return im.compose(im.fallback, role_set::none(), 0.0, "engine.match_error", -1, -1);
+    return done(im.compose(im.fallback, role_set::none(), 0.0, "engine.match_error", -1, -1));
   }
+  tr.match = &m;
   // Another sense of a role acronym ("TPM 2.0 in the BIOS", "at 3 pm"), or a
   // request the article cannot answer: not a question about the jobs.
   if (const std::uint32_t senses = m.cues & im.sense_mask) {
     for (const auto& sense : im.senses)
       if ((senses & sense.bit) && (sense.always || !(m.cues & im.job_context_bit))) {
         conv.record_meta();
-        return im.compose(im.fallback, role_set::none(), 0.0, "sense." + sense.name, -1, -1);
+        tr.vetoed_by = sense.name;
+        return done(im.compose(im.fallback, role_set::none(), 0.0, "sense." + sense.name, -1, -1));
       }
   }
   const scored_intents scored = score_intents(im.rules.rules(), m, focused, conv.last_intent(), opt);
   const auto& rules = im.rules.rules();
+  tr.scored = &scored;
 
   int intent = -1;
   double confidence = 0.0;
@@ -102,11 +112,14 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
     confidence = best->score;
     winner = &rules[static_cast<std::size_t>(best->rule)];
     rule_id = winner->id;
+    tr.winner = best->rule;
+    tr.context_used = winner->intent < 0 || !winner->after.empty();
   } else if (!norm.roles.empty()) {
     // A role and nothing else we recognise: continue the topic, or define it.
     intent = conv.has_topic() ? conv.last_intent() : im.role_definition;
     confidence = opt.role_only_confidence;
     rule_id = conv.has_topic() ? "engine.role_followup" : "engine.role_only";
+    tr.context_used = conv.has_topic();
   }
   int runner_up = -1;
   if (const candidate* second = scored.second();
@@ -115,7 +128,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
 
   if (intent < 0) {
     conv.record_meta();
-    return im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1);
+    return done(im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1));
   }
   // The confidence: the probability that this reply is right, from the
   // raw score through the calibration fitted on held-out conversations.
@@ -124,15 +137,18 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   const intent_def& d = im.intent(intent);
   if (!d.topical) {
     conv.record_meta();
-    return im.compose(intent, role_set::none(), confidence, rule_id, winner ? winner->say : -1, runner_up);
+    return done(im.compose(intent, role_set::none(), confidence, rule_id, winner ? winner->say : -1, runner_up));
   }
 
   const role_set named = focused && !norm.question_roles.empty() ? norm.question_roles : norm.roles;
   const role_set prev = conv.has_topic() ? conv.last_roles() : role_set::none();
   const role_policy policy = winner && winner->roles != role_policy::resolve ? winner->roles : d.roles;
   const role_set roles = resolve_roles(policy, named, prev, m.cues, im.cues);
+  if (!prev.empty() && (policy == role_policy::other || policy == role_policy::previous ||
+                        policy == role_policy::add || (policy == role_policy::resolve && named.empty())))
+    tr.context_used = true;
   conv.record_topical(intent, roles);
-  return im.compose(intent, roles, confidence, rule_id, winner ? winner->say : -1, runner_up);
+  return done(im.compose(intent, roles, confidence, rule_id, winner ? winner->say : -1, runner_up));
 }
 
 }  // namespace advisor

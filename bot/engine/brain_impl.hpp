@@ -105,6 +105,20 @@ struct brain::impl {
   reply compose(int intent, role_set roles, double confidence, const std::string& rule_id, int say,
                 int runner_up) const;
   std::string ask(int intent, role_set roles) const;
+
+  // explainer.cpp: what answer() saw and decided, for reply.why.
+  struct trace {
+    std::string_view text;
+    const normalized_text* norm = nullptr;
+    const match_result* match = nullptr;     // null: not matched
+    const scored_intents* scored = nullptr;  // null: not scored
+    int winner = -1;                         // winning rule index, or -1
+    std::string vetoed_by;                   // the other sense that vetoed the role reading
+    bool context_used = false;               // the previous topical turn decided the reply
+    int last_intent = -1;
+    role_set last_roles;
+  };
+  reply_why explain(const trace& t, const reply& r) const;
 };
 
 }  // namespace advisor

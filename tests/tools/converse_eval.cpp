@@ -132,9 +132,14 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[3], "--explain") == 0) {
     for (int i = 4; i < argc; ++i) {
       advisor::conversation c;
-      auto r = b->answer(argv[i], c);
+      auto r = b->answer(argv[i], c, {.explain = true});
       std::cout << '"' << argv[i] << "\" -> \"" << b->explain(argv[i]) << "\" -> " << r.intent << " " << r.rule
-                << " " << r.confidence << "\n";
+                << " " << r.confidence << (r.clarify ? " clarify" : "") << "\n";
+      const auto& w = *r.why;
+      if (!w.file.empty()) std::cout << "   rule at " << w.file << ":" << w.line << " matched \"" << w.matched << "\"\n";
+      for (const auto& x : w.corrections) std::cout << "   corrected " << x.from << " -> " << x.to << "\n";
+      for (const auto& x : w.runner_up)
+        std::cout << "   lost: " << x.intent << " " << x.score << " " << x.rule << " (" << x.lost << ")\n";
     }
     return 0;
   }
