@@ -148,7 +148,18 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
                         policy == role_policy::add || (policy == role_policy::resolve && named.empty())))
     tr.context_used = true;
   conv.record_topical(intent, roles);
-  return done(im.compose(intent, roles, confidence, rule_id, winner ? winner->say : -1, runner_up));
+  reply r = im.compose(intent, roles, confidence, rule_id, winner ? winner->say : -1, runner_up);
+  // Two topical readings as strong as each other and a low confidence: ask
+  // which was meant (the best guess stays the answer).
+  if (runner_up >= 0 && im.intent(runner_up).topical && best->score - scored.second()->score <= opt.clarify_margin &&
+      confidence < opt.clarify_below) {
+    r.clarify = true;
+    std::vector<std::string> s{im.ask(intent, roles), im.ask(runner_up, roles)};
+    for (auto& x : r.suggestions)
+      if (x != s[0] && x != s[1] && s.size() < opt.max_suggestions) s.push_back(std::move(x));
+    r.suggestions = std::move(s);
+  }
+  return done(std::move(r));
 }
 
 }  // namespace advisor

@@ -156,6 +156,8 @@ void brain_loader::load_settings(const json_file& f, const json::value& v) {
       {"score_cap", &o.score_cap},
       {"role_only_confidence", &o.role_only_confidence},
       {"empty_text_confidence", &o.empty_text_confidence},
+      {"clarify_margin", &o.clarify_margin},
+      {"clarify_below", &o.clarify_below},
   };
   const auto& s = v.get_object();
   for (const auto& [key, field] : numbers)

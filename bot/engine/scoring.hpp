@@ -24,6 +24,8 @@ struct scoring_options {
   std::size_t max_suggestions = 5;      // suggestions per reply (protocol: at most 5)
   double role_only_confidence = 0.55;   // a role named and nothing else recognised
   double empty_text_confidence = 0.5;   // text without words answered by an intent other than fallback
+  double clarify_margin = 0.0;          // two topical intents this close (and confidence low): ask which
+  double clarify_below = 0.8;           // ... when the calibrated confidence is below this
 
   static constexpr std::size_t max_candidates_limit = 16;
 };
