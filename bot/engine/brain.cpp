@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "bot/engine/advice.hpp"
 #include "bot/engine/json_file.hpp"
 #include "bot/engine/knowledge_base.hpp"
 #include "bot/engine/pattern_compiler.hpp"
@@ -104,7 +105,9 @@ struct brain::impl {
   int empty_intent = -1;      // answer to text with no words at all ("?")
   int role_definition = -1;
   int fallback = -1;
+  advice_engine advice;  // advice: traits, questionnaire, depth (bot/engine/advice.hpp)
 
+  reply answer_rules(std::string_view text, const normalized_text& norm, conversation& conv) const;
   reply compose(int intent, role_set roles, double confidence, const std::string& rule_id, int say,
                 int runner_up) const;
   std::string ask(int intent, role_set roles) const;
@@ -173,6 +176,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
       continue;
     }
     const auto& top = f.value.get_object();
+    if (top.if_contains("traits")) continue;  // advice: rules/traits.json is read by advice_engine
     for (const auto& [key, v] : top) {
       if (key != "intents" && key != "settings" && key != "lexicon" && key != "concepts" && key != "rules")
         problem(f, std::string(key), "unknown top-level key '" + std::string(key) + "'");
@@ -375,6 +379,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
       std::string err;
       if (!pc.compile("~" + name, err)) report.add(file, 0, name, err);
     }
+  im->advice.load(rules_dir, knowledge_dir, pc, im->intent_names, report);  // advice: before the vocabulary
   if (report.ok()) {
     std::string err;
     if (!im->rules.compile(err)) report.add(rules_dir.string(), 0, "", err);
@@ -498,6 +503,14 @@ reply brain::impl::compose(int intent, role_set roles, double confidence, const 
 reply brain::answer(std::string_view text, conversation& conv) const {
   const impl& im = *impl_;
   const normalized_text norm = im.normalizer.normalize(text);
+  if (auto r = im.advice.before(text, norm, conv, im.kb)) return *r;  // advice: depth follow-ups, summary
+  reply r = im.answer_rules(text, norm, conv);
+  im.advice.after(text, norm, conv, im.kb, im.normalizer, r);  // advice: fit, questionnaire, no repeats
+  return r;
+}
+
+reply brain::impl::answer_rules(std::string_view text, const normalized_text& norm, conversation& conv) const {
+  const impl& im = *this;
   if (norm.words == 0) {  // only punctuation or symbols ("?")
     conv.record_meta();
     // A fallback carries the best score seen: none.

@@ -85,5 +85,29 @@ int main(int argc, char** argv) {
             << (results.empty() ? 0.0 : 100.0 * intent_ok / results.size()) << "%\n";
   for (const auto& [t, v] : by_tag)
     std::cout << "  " << t << ": " << v.first << "/" << v.second << "\n";
+
+  // Advice fit (protocol 1.1 `advice`): on turns labelled with a `fit`, the
+  // reply's advice.fit must equal it; on choosing_role turns without one,
+  // there must be no advice (the advisor should ask, not advise).
+  std::size_t fit_n = 0, fit_ok = 0, unlabelled_n = 0, unlabelled_ok = 0;
+  for (const auto& r : results) {
+    const auto& e = r.conv->turns[r.turn];
+    const std::string got = r.got.advice ? r.got.advice->fit : std::string("(none)");
+    if (!e.fit.empty()) {
+      ++fit_n;
+      const bool good = got == e.fit;
+      fit_ok += good;
+      if (!good && !quiet)
+        std::cout << "FIT " << r.conv->file << ":" << r.conv->id << "#" << r.turn << "  \"" << e.text << "\"\n   want fit "
+                  << e.fit << " got " << got << " (intent " << r.got.intent << ")\n";
+    } else if (e.intent == "choosing_role") {
+      ++unlabelled_n;
+      unlabelled_ok += !r.got.advice;
+    }
+  }
+  if (fit_n > 0)
+    std::cout << "fit turns " << fit_n << "  correct " << fit_ok << " (" << 100.0 * fit_ok / fit_n
+              << "%)  choosing_role turns without a fit label and without advice " << unlabelled_ok << "/"
+              << unlabelled_n << "\n";
   return 0;
 }
