@@ -36,7 +36,7 @@ std::vector<std::string> clauses(std::string_view text) {
   static const char* joins[] = {" but ", " however ", " though ", " although ", " whereas ", " yet ", " while "};
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == '\n' || c == ':') {
+    if (c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == '\n') {
       flush();
       continue;
     }
@@ -89,6 +89,14 @@ bool first_person(std::string_view norm) {
   return false;
 }
 
+// Starts like a question ("what ...", "how ...", "is ...").
+bool is_question(std::string_view norm) {
+  for (const char* w : {" what ", " how ", " which ", " who ", " why ", " when ", " where ", " is ", " are ", " do ",
+                        " does ", " can ", " should ", " would ", " will "})
+    if (norm.substr(0, std::char_traits<char>::length(w)) == w) return true;
+  return false;
+}
+
 void add_unique(std::vector<std::string>& v, const std::string& s, std::size_t max = 100) {
   if (s.empty() || v.size() >= max) return;
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
@@ -116,7 +124,7 @@ std::vector<trait_match> advice_engine::statements(std::string_view text, const 
     const std::size_t from = out.size();
     traits_.match_clause(n.text, out);
     for (std::size_t i = from; i < out.size(); ++i) {
-      if (!out[i].cued && carry >= 0) out[i].liked = carry == 1;
+      if (!out[i].cued && carry >= 0 && !first_person(n.text)) out[i].liked = carry == 1;
       out[i].said = cl;
     }
     if (out.size() > from) carry = out.back().liked ? 1 : 0;
@@ -373,10 +381,26 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
   const bool other_question = question && topical && r.intent != choosing && !me;
 
   bool to_choose = r.intent == choosing;
-  if (!to_choose && has_traits && me && traits_.asks_choice(norm.text) && r.intent != "fallback") to_choose = true;
-  if (!to_choose && has_traits && me && traits_.asks_choice(norm.text) && r.intent == "fallback" &&
-      r.confidence < 0.5)
-    to_choose = true;
+  if (!to_choose && has_traits && traits_.asks_choice(norm.text)) {
+    // A description with a choice question: "I love X ... TPM or PM?",
+    // "customers + code. which?". The description must be one: a statement
+    // said for or against something, or a bare clause that is no question
+    // itself, followed by a short choice question.
+    const auto cl = clauses(text);
+    bool short_choice = false, bare = false;
+    if (cl.size() >= 2) {
+      const normalized_text last = nz.normalize(cl.back());
+      short_choice = last.words <= 6 && traits_.asks_choice(last.text);
+      for (std::size_t i = 0; i + 1 < cl.size() && short_choice; ++i) {
+        const normalized_text c = nz.normalize(cl[i]);
+        if (last.words <= 3 && traits_.any_trait(c.text) && !traits_.asks_choice(c.text) && !is_question(c.text))
+          bare = true;
+      }
+    }
+    bool cued = false;
+    for (const auto& m : statements(text, nz)) cued |= m.cued;
+    if ((cued && (me || short_choice)) || (short_choice && bare)) to_choose = true;
+  }
   if (!to_choose && in_choosing && !other_question && (has_traits || skip || pick)) to_choose = true;
   if (!to_choose) {
     if (quiz > 0) conv.set_quiz_step(0);  // asking something else leaves the questionnaire

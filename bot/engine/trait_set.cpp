@@ -363,6 +363,11 @@ void trait_set::match_clause(std::string_view norm, std::vector<trait_match>& ou
   bool counted_before_split = false;
   for (std::size_t k = 0; k < hits.size(); ++k) {
     const hit& h = hits[k];
+    // Words right next to each other for the same side are one statement
+    // ("the technical architecture").
+    if (k > 0 && h.s + 1 == hits[k - 1].e &&
+        traits_[static_cast<std::size_t>(h.trait)].points_to == traits_[static_cast<std::size_t>(hits[k - 1].trait)].points_to)
+      continue;
     // +1: the cue's trailing space is the trait's leading space.
     const std::string_view prefix = norm.substr(0, h.s + 1);
     const long against = last_end(*c_->against_before, prefix);

@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
       auto r = b->answer(argv[i], c);
       std::cout << '"' << argv[i] << "\" -> \"" << b->explain(argv[i]) << "\" -> " << r.intent << " " << r.rule
                 << " " << r.confidence << "\n";
+      if (r.advice) {
+        std::cout << "   advice fit " << r.advice->fit << "\n";
+        for (const auto& x : r.advice->reasons)
+          std::cout << "     \"" << x.said << "\" -> " << x.points_to << " (" << x.section << ")\n";
+      }
     }
     return 0;
   }
