@@ -321,11 +321,16 @@ std::optional<reply> advice_engine::before(std::string_view, const normalized_te
   const role_set roles = conv.last_roles().empty() ? role_set::both() : conv.last_roles();
   const knowledge_topic* t = kb.topic(intent);
   if (!t) return std::nullopt;
-  int level = conv.depth() + 1;
+  // "for example?": the article has none; give its own words (or, right
+  // after those, the full passages).
+  int level = example ? (conv.depth() == 1 ? 2 : 1) : conv.depth() + 1;
   std::string text = depth_text(kb, intent, roles, level, conv);
   if (conversation::hash_text(text) == conv.last_text_hash()) text = depth_text(kb, intent, roles, ++level, conv);
-  if (example) text = "The article gives no concrete examples of " +
-                      std::string(t->title.empty() ? "this" : t->title) + "; here is what it does say. " + text;
+  if (example) {
+    std::string title = t->title.empty() ? std::string("this") : t->title;
+    title[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(title[0])));
+    text = "The article gives no concrete examples of " + title + "; here is what it does say. " + text;
+  }
   reply r;
   r.intent = intent;
   r.roles = roles;
