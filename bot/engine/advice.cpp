@@ -326,6 +326,18 @@ std::optional<reply> advice_engine::before(std::string_view, const normalized_te
   int level = example ? (conv.depth() == 1 ? 2 : 1) : conv.depth() + 1;
   std::string text = depth_text(kb, intent, roles, level, conv);
   if (conversation::hash_text(text) == conv.last_text_hash()) text = depth_text(kb, intent, roles, ++level, conv);
+  // Deeper means more: when the article's own words are no longer than the
+  // answer they back, add the full passages.
+  std::size_t answer_size = 0;  // about the size of the ordinary answer
+  if (roles.has(role::tpm) && t->tpm) answer_size += t->tpm->text.size() + 32;
+  if (roles.has(role::pm) && t->pm) answer_size += t->pm->text.size() + 32;
+  if (roles.is_both() && t->both) answer_size += t->both->text.size() + 2;
+  if (level == 1 && intent != choosing && text.size() <= answer_size) {
+    if (std::string more = depth_text(kb, intent, roles, 2, conv); more.rfind("That is all", 0) != 0) {
+      text += "\n\n" + more;
+      level = 2;
+    }
+  }
   if (example) {
     std::string title = t->title.empty() ? std::string("this") : t->title;
     title[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(title[0])));

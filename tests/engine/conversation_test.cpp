@@ -39,7 +39,7 @@ TEST_CASE("conversation still reads the v1 form", "[engine]") {
 
 TEST_CASE("conversation profile is bounded, corrected and reset", "[engine]") {
   conversation c;
-  for (int i = 0; i < 20; ++i) c.add_to_profile({"t" + std::to_string(i), true, std::string(400, 'x')});
+  for (int i = 0; i < 20; ++i) c.add_to_profile({std::string("t").append(std::to_string(i)), true, std::string(400, 'x')});
   CHECK(c.profile().size() == conversation::max_profile);
   CHECK(c.profile().back().said.size() == conversation::max_said);
   c.add_to_profile({"t19", false, "no"});
