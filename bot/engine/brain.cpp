@@ -52,20 +52,32 @@ role_set resolve_roles(role_policy policy, role_set named, role_set prev, std::u
 
 reply brain::answer(std::string_view text, conversation& conv, const answer_options& options) const {
   const impl& im = *impl_;
-  const scoring_options& opt = im.scoring;
   const normalized_text norm = im.normalizer.normalize(text);
   // With options.explain, each reply also says why (no cost otherwise).
   impl::trace tr{text, &norm, nullptr, nullptr, -1, {}, false, conv.last_intent(),
                  conv.has_topic() ? conv.last_roles() : role_set::none()};
-  auto done = [&](reply r) {
-    if (options.explain) r.why = im.explain(tr, r);
-    return r;
-  };
+  // Follow-ups that go deeper ("why?", "tell me more") and summaries are
+  // answered by the advice step from the context alone.
+  if (auto r = im.advice.before(text, norm, conv, im.kb)) {
+    tr.context_used = true;
+    if (options.explain) r->why = im.explain(tr, *r);
+    return std::move(*r);
+  }
+  reply r = im.answer_rules(norm, conv, tr);
+  // A person describing themselves, the questionnaire, no text twice in a row.
+  im.advice.after(text, norm, conv, im.kb, im.normalizer, r);
+  if (options.explain) r.why = im.explain(tr, r);
+  return r;
+}
+
+reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv, trace& tr) const {
+  const impl& im = *this;
+  const scoring_options& opt = im.scoring;
   if (norm.words == 0) {  // only punctuation or symbols ("?")
     conv.record_meta();
     // A fallback carries the best score seen: none.
-    return done(im.compose(im.empty_intent, role_set::none(),
-                      im.empty_intent == im.fallback ? 0.0 : opt.empty_text_confidence, "engine.empty", -1, -1));
+    return im.compose(im.empty_intent, role_set::none(),
+                      im.empty_intent == im.fallback ? 0.0 : opt.empty_text_confidence, "engine.empty", -1, -1);
   }
 
   // A message with a preamble and a question: what fires in the question
@@ -85,21 +97,21 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   if (im.rules.match(norm.text, question, conv.has_topic(), norm.roles, m) != match_status::ok) {
     im.match_errors.fetch_add(1, std::memory_order_relaxed);
     conv.record_meta();
-    return done(im.compose(im.fallback, role_set::none(), 0.0, "engine.match_error", -1, -1));
+    return im.compose(im.fallback, role_set::none(), 0.0, "engine.match_error", -1, -1);
   }
   tr.match = &m;
   // Another sense of a role acronym ("TPM 2.0 in the BIOS", "at 3 pm"), or a
   // request the article cannot answer: not a question about the jobs.
-  if (const std::uint32_t senses = m.cues & im.sense_mask) {
+  if (const std::uint32_t sense_bits = m.cues & im.sense_mask) {
     for (const auto& sense : im.senses)
-      if ((senses & sense.bit) && (sense.always || !(m.cues & im.job_context_bit))) {
+      if ((sense_bits & sense.bit) && (sense.always || !(m.cues & im.job_context_bit))) {
         conv.record_meta();
         tr.vetoed_by = sense.name;
-        return done(im.compose(im.fallback, role_set::none(), 0.0, "sense." + sense.name, -1, -1));
+        return im.compose(im.fallback, role_set::none(), 0.0, "sense." + sense.name, -1, -1);
       }
   }
   const scored_intents scored = score_intents(im.rules.rules(), m, focused, conv.last_intent(), opt);
-  const auto& rules = im.rules.rules();
+  const auto& all_rules = im.rules.rules();
   tr.scored = &scored;
 
   int intent = -1;
@@ -110,7 +122,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   if (best && best->score >= opt.threshold) {
     intent = best->intent;
     confidence = best->score;
-    winner = &rules[static_cast<std::size_t>(best->rule)];
+    winner = &all_rules[static_cast<std::size_t>(best->rule)];
     rule_id = winner->id;
     tr.winner = best->rule;
     tr.context_used = winner->intent < 0 || !winner->after.empty();
@@ -128,7 +140,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
 
   if (intent < 0) {
     conv.record_meta();
-    return done(im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1));
+    return im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1);
   }
   // The confidence: the probability that this reply is right, from the
   // raw score through the calibration fitted on held-out conversations.
@@ -137,7 +149,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   const intent_def& d = im.intent(intent);
   if (!d.topical) {
     conv.record_meta();
-    return done(im.compose(intent, role_set::none(), confidence, rule_id, winner ? winner->say : -1, runner_up));
+    return im.compose(intent, role_set::none(), confidence, rule_id, winner ? winner->say : -1, runner_up);
   }
 
   const role_set named = focused && !norm.question_roles.empty() ? norm.question_roles : norm.roles;
@@ -159,7 +171,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
       if (x != s[0] && x != s[1] && s.size() < opt.max_suggestions) s.push_back(std::move(x));
     r.suggestions = std::move(s);
   }
-  return done(std::move(r));
+  return r;
 }
 
 }  // namespace advisor

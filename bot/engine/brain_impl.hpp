@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/engine/advice.hpp"
 #include "bot/engine/brain.hpp"
 #include "bot/engine/knowledge_base.hpp"
 #include "bot/engine/rule_set.hpp"
@@ -91,6 +92,7 @@ struct brain::impl {
   int empty_intent = -1;  // answer to text with no words at all ("?")
   int role_definition = -1;
   int fallback = -1;
+  advice_engine advice;  // traits, profile, questionnaire, depth (advice.hpp)
   mutable std::atomic<std::uint64_t> match_errors{0};
 
   int find_intent(const std::string& name) const {
@@ -119,6 +121,9 @@ struct brain::impl {
     role_set last_roles;
   };
   reply_why explain(const trace& t, const reply& r) const;
+  // brain.cpp: the rules' answer (normalised once by answer(), which hands
+  // the result to the advice step); fills tr for explain().
+  reply answer_rules(const normalized_text& norm, conversation& conv, trace& tr) const;
 };
 
 }  // namespace advisor

@@ -59,6 +59,11 @@ class brain_loader {
   void load_rules();  // pass 2: rules (they use the concepts and intents of every file)
   void add_cues(const std::filesystem::path& rules_dir);
   void load_senses();  // after the rules: senses are cues
+  // The advice step's traits (rules/traits.json); before compile(), so the
+  // trait words join the spelling vocabulary.
+  void load_advice(const std::filesystem::path& rules_dir, const std::filesystem::path& knowledge_dir) {
+    b_.advice.load(rules_dir, knowledge_dir, pc_, b_.intent_names, report_);
+  }
   void compile(const std::filesystem::path& rules_dir);
   void cross_check(const knowledge_base& kb);
   void build_normalizer();
@@ -113,8 +118,16 @@ std::vector<std::string> brain_loader::get_strings(const json_file& f, const jso
 void brain_loader::read_files(const std::filesystem::path& rules_dir) {
   std::error_code ec;
   std::vector<std::filesystem::path> paths;
-  for (std::filesystem::recursive_directory_iterator it(rules_dir, ec), end; !ec && it != end; it.increment(ec))
+  for (std::filesystem::recursive_directory_iterator it(rules_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    // Hidden entries are skipped: a Kubernetes ConfigMap mount keeps the
+    // real files in "..<timestamp>/" behind "..data" and shows them through
+    // symlinks, so descending there would load every file twice.
+    if (it->path().filename().string().starts_with('.')) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
     if (it->is_regular_file() && it->path().extension() == ".json") paths.push_back(it->path());
+  }
   if (ec) report_.add(rules_dir.string(), 0, "", "cannot read the rules directory: " + ec.message());
   std::sort(paths.begin(), paths.end());
   if (paths.empty() && !ec) report_.add(rules_dir.string(), 0, "", "no rule files (*.json)");
@@ -131,6 +144,7 @@ void brain_loader::load_sections() {
       continue;
     }
     const auto& top = f.value.get_object();
+    if (top.if_contains("traits")) continue;  // rules/traits.json: read by the advice step (load_advice)
     for (const auto& [key, v] : top)
       if (!sections.count(std::string(key)))
         problem(f, std::string(key), "unknown top-level key '" + std::string(key) + "'");
@@ -521,6 +535,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
   loader.load_rules();
   loader.add_cues(rules_dir);
   loader.load_senses();
+  loader.load_advice(rules_dir, knowledge_dir);
   loader.compile(rules_dir);
   if (kb) loader.cross_check(*kb);
   if (!report.ok() || !kb) return nullptr;

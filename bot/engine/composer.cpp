@@ -9,9 +9,9 @@ namespace advisor {
 
 std::string brain::impl::ask(int i, role_set roles) const { return intent(i).ask.for_roles(roles); }
 
-reply brain::impl::compose(int intent_index, role_set roles, double confidence, const std::string& rule_id, int say,
+reply brain::impl::compose(int which, role_set roles, double confidence, const std::string& rule_id, int say,
                            int runner_up) const {
-  const intent_def& d = intent(intent_index);
+  const intent_def& d = intent(which);
   reply r;
   r.intent = d.name;
   // Two decimals, as sent ("0.82", not "0.8200000000000001").
@@ -65,7 +65,7 @@ reply brain::impl::compose(int intent_index, role_set roles, double confidence, 
   }
 
   if (runner_up >= 0 && intent(runner_up).topical) add_suggestion(ask(runner_up, roles));
-  if (!roles.is_both()) add_suggestion(ask(intent_index, roles.other()));
+  if (!roles.is_both()) add_suggestion(ask(which, roles.other()));
   for (const auto& s : t.suggestions) add_suggestion(s);
   return r;
 }

@@ -140,6 +140,11 @@ int main(int argc, char** argv) {
       for (const auto& x : w.corrections) std::cout << "   corrected " << x.from << " -> " << x.to << "\n";
       for (const auto& x : w.runner_up)
         std::cout << "   lost: " << x.intent << " " << x.score << " " << x.rule << " (" << x.lost << ")\n";
+      if (r.advice) {
+        std::cout << "   advice fit " << r.advice->fit << "\n";
+        for (const auto& x : r.advice->reasons)
+          std::cout << "     \"" << x.said << "\" -> " << x.points_to << " (" << x.section << ")\n";
+      }
     }
     return 0;
   }
@@ -198,13 +203,13 @@ int main(int argc, char** argv) {
   const double edges[] = {0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01};
   std::size_t wrong_sure = 0, clarify = 0;
   std::cout << "reliability (confidence band: replies, right)\n";
-  for (std::size_t b = 0; b + 1 < std::size(edges); ++b) {
+  for (std::size_t band = 0; band + 1 < std::size(edges); ++band) {
     std::size_t n = 0, right = 0;
     for (const auto& r : results)
-      if (r.got.confidence >= edges[b] && r.got.confidence < edges[b + 1]) ++n, right += r.intent_ok && r.roles_ok;
+      if (r.got.confidence >= edges[band] && r.got.confidence < edges[band + 1]) ++n, right += r.intent_ok && r.roles_ok;
     char line[128];
-    std::snprintf(line, sizeof line, "  [%.1f, %.1f%s  %5zu  %6.1f%%\n", edges[b], std::min(edges[b + 1], 1.0),
-                  b + 2 == std::size(edges) ? "]" : ")", n, n ? 100.0 * right / n : 0.0);
+    std::snprintf(line, sizeof line, "  [%.1f, %.1f%s  %5zu  %6.1f%%\n", edges[band], std::min(edges[band + 1], 1.0),
+                  band + 2 == std::size(edges) ? "]" : ")", n, n ? 100.0 * right / n : 0.0);
     std::cout << line;
   }
   for (const auto& r : results) {
@@ -213,5 +218,30 @@ int main(int argc, char** argv) {
   }
   std::cout << "wrong at confidence >= 0.5: " << wrong_sure << " of " << results.size() << "\n"
             << "clarifying replies: " << clarify << " of " << results.size() << "\n";
+
+
+  // Advice fit (protocol 1.1 `advice`): on turns labelled with a `fit`, the
+  // reply's advice.fit must equal it; on choosing_role turns without one,
+  // there must be no advice (the advisor should ask, not advise).
+  std::size_t fit_n = 0, fit_ok = 0, unlabelled_n = 0, unlabelled_ok = 0;
+  for (const auto& r : results) {
+    const auto& e = r.conv->turns[r.turn];
+    const std::string got = r.got.advice ? r.got.advice->fit : std::string("(none)");
+    if (!e.fit.empty()) {
+      ++fit_n;
+      const bool good = got == e.fit;
+      fit_ok += good;
+      if (!good && !quiet)
+        std::cout << "FIT " << r.conv->file << ":" << r.conv->id << "#" << r.turn << "  \"" << e.text << "\"\n   want fit "
+                  << e.fit << " got " << got << " (intent " << r.got.intent << ")\n";
+    } else if (e.intent == "choosing_role") {
+      ++unlabelled_n;
+      unlabelled_ok += !r.got.advice;
+    }
+  }
+  if (fit_n > 0)
+    std::cout << "fit turns " << fit_n << "  correct " << fit_ok << " (" << 100.0 * fit_ok / fit_n
+              << "%)  choosing_role turns without a fit label and without advice " << unlabelled_ok << "/"
+              << unlabelled_n << "\n";
   return 0;
 }
