@@ -21,6 +21,7 @@ struct expected_turn {
   std::string text;
   std::string intent;
   std::set<std::string> roles;
+  std::string fit;  // expected advice fit ("tpm", "pm", "either"); empty: no label
 };
 
 struct conversation_case {
@@ -62,6 +63,7 @@ inline std::vector<conversation_case> read_cases(const std::filesystem::path& pa
       e.text = std::string(to.at("text").as_string());
       e.intent = std::string(to.at("intent").as_string());
       for (const auto& r : to.at("roles").as_array()) e.roles.insert(std::string(r.as_string()));
+      if (auto* fit = to.if_contains("fit"); fit && fit->is_string()) e.fit = std::string(fit->get_string());
       c.turns.push_back(std::move(e));
     }
     out.push_back(std::move(c));

@@ -23,6 +23,10 @@ void chat_service::record(const reply& r, std::chrono::steady_clock::duration el
   metrics_.reply_latency().observe(elapsed);
   metrics_.reply_counter(r.intent).inc();
   if (r.intent == fallback_intent) metrics_.fallbacks_total().inc();
+  if (r.rule == brain::match_error_rule) {
+    metrics_.match_errors_total().inc();
+    log_.at(log_level::warn, "match_error").str("channel", req.channel).str("session", req.session);
+  }
   auto rec = log_.at(log_level::info, "reply");
   rec.str("channel", req.channel)
       .str("session", req.session)
@@ -84,7 +88,7 @@ turn_result chat_service::run(const turn_request& req, conversation* held) {
   conversation& conv = held != nullptr ? *held : stored;
 
   const auto start = std::chrono::steady_clock::now();
-  out.reply = b->answer(text, conv);
+  out.reply = b->answer(text, conv, {.explain = req.explain});
   if (req.form != reply_form::value) {
     out.frame = protocol::reply_frame(out.reply, req.id, b->version(),
                                       req.form == reply_form::frame_with_session ? req.session : std::string_view());

@@ -9,6 +9,7 @@
 // std::shared_ptr<const brain>; a reload builds a new brain and swaps the
 // pointer.
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -20,6 +21,11 @@
 #include "bot/engine/reply.hpp"
 
 namespace advisor {
+
+// Options of one answer() call.
+struct answer_options {
+  bool explain = false;  // fill reply.why (protocol 1.1 `explain`); no cost when false
+};
 
 // The first message of a conversation (protocol `welcome`).
 struct welcome_message {
@@ -43,7 +49,14 @@ class brain {
 
   // Answers one utterance and updates conv (last topical intent and roles).
   // Never throws for any input text (invalid UTF-8 included).
-  reply answer(std::string_view text, conversation& conv) const;
+  reply answer(std::string_view text, conversation& conv, const answer_options& options = {}) const;
+
+  // How many answers so far could not be matched because re2 ran out of
+  // memory (each was answered as a fallback with rule "engine.match_error");
+  // callers log it and export it as a metric. Never decreases.
+  std::uint64_t match_errors() const;
+  // The rule id of a reply given when the matcher failed (re2 out of memory).
+  static constexpr std::string_view match_error_rule = "engine.match_error";
 
   const welcome_message& welcome() const;
   // A short content hash of the loaded rules and knowledge files.

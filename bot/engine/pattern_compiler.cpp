@@ -87,7 +87,9 @@ struct pattern_compiler::parser {
       ++pos;
       return t == "(" ? *a : *a + "?";
     }
-    if (t == "*") return std::string("(?:[^ ]+ )*");
+    // A gap never crosses a line break: the rule set matches a message
+    // and its question part as two lines of one text.
+    if (t == "*") return std::string("(?:[^ \\n]+ )*");
     if (t.size() > 1 && t[0] == '*') {
       for (std::size_t i = 1; i < t.size(); ++i)
         if (t[i] < '0' || t[i] > '9') {
@@ -98,7 +100,7 @@ struct pattern_compiler::parser {
         error = "gap '" + t + "' is too wide (at most *9)";
         return std::nullopt;
       }
-      return "(?:[^ ]+ ){0," + t.substr(1) + "}";
+      return "(?:[^ \\n]+ ){0," + t.substr(1) + "}";
     }
     if (t[0] == '~') {
       auto r = pc.concept_regex(t.substr(1), error);

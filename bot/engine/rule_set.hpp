@@ -49,6 +49,18 @@ struct rule {
   bool needs_any = false;
 };
 
+// What one match found.
+struct match_result {
+  std::vector<int> fired;           // rules that fired on the whole message, in rule order
+  std::vector<int> vetoed;          // rules one of whose `none` patterns matched the whole message
+  std::vector<int> question_fired;  // rules that fired on the question part alone (see match())
+  std::uint32_t cues = 0;           // bits of the cues that matched the whole message
+};
+
+// How a match went: re2 may run out of memory for its DFA on some text, and
+// that is an error to report, not "no rule matched".
+enum class match_status : std::uint8_t { ok, out_of_memory };
+
 class rule_set {
  public:
   rule_set();
@@ -56,21 +68,31 @@ class rule_set {
   rule_set(rule_set&&) noexcept;
   rule_set& operator=(rule_set&&) noexcept;
 
-  // Adds a rule with its patterns (RE2 syntax, from pattern_compiler).
-  // Returns false and sets error when re2 rejects a pattern.
+  // Adds a rule with its patterns (RE2 syntax, from pattern_compiler; a
+  // pattern must not match a line break). Returns false and sets error
+  // when re2 rejects a pattern.
   bool add_rule(rule r, const std::vector<std::string>& all, const std::vector<std::string>& any,
                 const std::vector<std::string>& none, std::string& error);
   // Adds an engine cue (e.g. "both roles"); returns its bit (0..31) or -1.
-  int add_cue(const std::string& regex, std::string& error);
+  // With bit >= 0 (one add_cue returned), adds another pattern to that cue.
+  int add_cue(const std::string& regex, std::string& error, int bit = -1);
   // Compiles the set; false (with error) when re2 runs out of memory.
   bool compile(std::string& error);
 
-  // Rules whose patterns all hold and whose conditions hold for the turn,
-  // in rule order, and the bits of the cues that matched; with vetoed, also
-  // the rules one of whose `none` patterns matched.
+  // Matches the normalised text of a message, and, when question is not
+  // empty, its question part (lower case too), in one pass: the set holds
+  // every rule pattern twice, once in upper case, and matches
+  // "text\nQUESTION" (see rule_set.cpp). Fills out with the
+  // rules whose patterns all hold and whose conditions hold for the turn.
   // Precondition: compile() succeeded.
-  void match(std::string_view text, bool has_topic, role_set named, std::vector<int>& fired,
-             std::uint32_t& cues, std::vector<int>* vetoed = nullptr) const;
+  match_status match(std::string_view text, std::string_view question, bool has_topic, role_set named,
+                     match_result& out) const;
+
+  // The RE2 expressions of a rule's patterns, for explanations.
+  struct rule_patterns {
+    std::vector<std::string> all, any, none;
+  };
+  const rule_patterns& patterns_of(int rule) const { return patterns_[static_cast<std::size_t>(rule)]; }
 
   const std::vector<rule>& rules() const { return rules_; }
   std::size_t pattern_count() const { return refs_.size(); }
@@ -80,10 +102,12 @@ class rule_set {
   struct pattern_ref {
     std::uint32_t index;  // rule index, or cue bit
     part kind;
+    bool question;  // matches the question part (else the whole message)
   };
   bool add_pattern(const std::string& regex, pattern_ref ref, std::string& error);
 
   std::vector<rule> rules_;
+  std::vector<rule_patterns> patterns_;
   std::vector<pattern_ref> refs_;
   struct matcher;  // holds the re2::RE2::Set (kept out of this header)
   std::unique_ptr<matcher> set_;

@@ -25,13 +25,43 @@ std::vector<std::string> split_words(std::string_view s) {
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+// Sentence ends, as tokens of their own in the folded text.
+constexpr char end_question = '\x01';  // a sentence with a word, ending in '?'
+constexpr char end_other = '\x02';     // a sentence with a word, ending otherwise
+constexpr char end_empty = '\x03';     // a sentence without words ("?!")
+
+bool is_ascii_alnum(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Whether in[i] ends a sentence: '?', '!', a line break, or a '.' or ';'
+// followed by white space or the end.
+bool ends_sentence(std::string_view in, std::size_t i) {
+  const char c = in[i];
+  return c == '?' || c == '!' || c == '\n' ||
+         ((c == '.' || c == ';') && (i + 1 == in.size() || in[i + 1] == ' ' || in[i + 1] == '\n'));
+}
+
 // Lower-cases ASCII, maps typographic apostrophes to '\'', keeps '.' and
-// '\'' for the token pass, and turns everything else into spaces.
+// '\'' for the token pass, marks sentence ends (end_question, ...) and
+// turns everything else into spaces.
 std::string fold(std::string_view in) {
   std::string out;
-  out.reserve(in.size() + 2);
+  out.reserve(in.size() + 8);
+  bool sentence_has_word = false;
+  auto end_sentence = [&](char how) {
+    out.push_back(' ');
+    out.push_back(!sentence_has_word ? end_empty : how == '?' ? end_question : end_other);
+    out.push_back(' ');
+    sentence_has_word = false;
+  };
   for (std::size_t i = 0; i < in.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(in[i]);
+    if (ends_sentence(in, i)) {
+      end_sentence(static_cast<char>(c));
+      continue;
+    }
+    if (is_ascii_alnum(c)) sentence_has_word = true;
     if (c >= 'A' && c <= 'Z') {
       out.push_back(static_cast<char>(c - 'A' + 'a'));
     } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '.') {
@@ -41,8 +71,15 @@ std::string fold(std::string_view in) {
     } else if (c == '@' && (out.empty() || out.back() == ' ')) {
       // A chat mention ("@advisor", Slack's "<@U024BE7LH>") is not part of
       // the question: skip it up to the next space or '>'.
-      while (i + 1 < in.size() && in[i + 1] != ' ' && in[i + 1] != '>' && in[i + 1] != '\n') ++i;
+      // Sentence ends inside it still count.
+      std::string ends;
+      while (i + 1 < in.size() && in[i + 1] != ' ' && in[i + 1] != '>' && in[i + 1] != '\n') {
+        ++i;
+        if (ends_sentence(in, i)) ends.push_back(in[i]);
+        else if (is_ascii_alnum(static_cast<unsigned char>(in[i]))) sentence_has_word = true;
+      }
       out.push_back(' ');
+      for (char e : ends) end_sentence(e);
     } else if (c == '&') {
       out += " and ";
     } else if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
@@ -54,6 +91,7 @@ std::string fold(std::string_view in) {
       out.push_back(' ');
     }
   }
+  end_sentence('\0');
   return out;
 }
 
@@ -120,6 +158,10 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   std::vector<std::string> known;
   for (const auto& [k, v] : expansions_) known.push_back(k);
   known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
+  for (const auto& w : lex.vocabulary) vocabulary_.emplace(canonical_word(w), true);
+  symbols_ = lex.symbols;
+  std::sort(symbols_.begin(), symbols_.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });  // longest first
   speller_ = spell_corrector(vocab, known, {});
 }
 
@@ -187,28 +229,14 @@ void text_normalizer::append_word(std::string word, std::vector<std::string>& ou
   out.push_back(std::move(s));
 }
 
-normalized_text text_normalizer::normalize(std::string_view input) const {
-  const std::string folded = fold(input);
-  std::vector<std::string> raw;
-  {
-    std::string cur;
-    auto flush = [&] {
-      if (!cur.empty()) split_dots(cur, raw), cur.clear();
-    };
-    for (char c : folded) {
-      if (c == ' ') flush();
-      else cur.push_back(c);
-    }
-    flush();
-  }
-  std::vector<std::string> words;
-  words.reserve(raw.size() + 4);
-  for (auto& r : raw) append_cached(std::move(r), words);
-
-  normalized_text out;
-  out.text.reserve(input.size() + 8);
-  out.text.push_back(' ');
+void text_normalizer::append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
+                                     std::size_t& count) const {
+  text.push_back(' ');
   std::string key;
+  auto note_role = [&roles](const std::string& w) {
+    if (w == "tpm") roles = roles | role_set::of(role::tpm);
+    if (w == "pm") roles = roles | role_set::of(role::pm);
+  };
   for (std::size_t i = 0; i < words.size();) {
     std::size_t taken = 0;
     if (auto m = phrase_max_len_.find(words[i]); m != phrase_max_len_.end()) {
@@ -217,10 +245,9 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
         for (std::size_t j = 1; j < len; ++j) key.append(" ").append(words[i + j]);
         if (auto p = phrases_.find(key); p != phrases_.end()) {
           for (const auto& w : p->second) {
-            out.text.append(w).push_back(' ');
-            ++out.words;
-            if (w == "tpm") out.roles = out.roles | role_set::of(role::tpm);
-            if (w == "pm") out.roles = out.roles | role_set::of(role::pm);
+            text.append(w).push_back(' ');
+            ++count;
+            note_role(w);
           }
           taken = len;
         }
@@ -228,15 +255,100 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
     }
     if (taken == 0) {
       const auto& w = words[i];
-      if (w == "tpm") out.roles = out.roles | role_set::of(role::tpm);
-      if (w == "pm") out.roles = out.roles | role_set::of(role::pm);
+      note_role(w);
       if (!w.empty() && is_alnum(w[0])) {
-        out.text.append(w).push_back(' ');
-        ++out.words;
+        text.append(w).push_back(' ');
+        ++count;
       }
       taken = 1;
     }
     i += taken;
+  }
+}
+
+std::string text_normalizer::fold_symbols(std::string_view input) const {
+  std::string out;
+  out.reserve(input.size() + 8);
+  for (std::size_t i = 0; i < input.size();) {
+    bool replaced = false;
+    for (const auto& [sym, word] : symbols_)
+      if (input.compare(i, sym.size(), sym) == 0) {
+        out.append(" ").append(word).append(" ");
+        i += sym.size();
+        replaced = true;
+        break;
+      }
+    if (!replaced) out.push_back(input[i++]);
+  }
+  return out;
+}
+
+bool text_normalizer::joins(const std::string& a, const std::string& b) const {
+  auto letters = [](const std::string& w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  if (!letters(a) || !letters(b) || a.size() + b.size() < 6) return false;
+  if (expansions_.count(a) || expansions_.count(b)) return false;
+  if (!vocabulary_.count(stem(a + b))) return false;
+  return !vocabulary_.count(stem(a)) || !vocabulary_.count(stem(b));
+}
+
+normalized_text text_normalizer::normalize(std::string_view input) const {
+  thread_local std::string symbolled;
+  if (!symbols_.empty()) symbolled = fold_symbols(input);
+  const std::string folded = fold(symbols_.empty() ? input : std::string_view(symbolled));
+  // Words, each with its sentence: spelling and expansions run once per
+  // word; phrases are rewritten over the whole text and, for a message with
+  // a preamble, over its question sentences alone.
+  thread_local std::vector<std::string> raw, words, question;
+  thread_local std::vector<std::uint32_t> sentence_of;  // per word
+  thread_local std::vector<char> sentence_end;          // per sentence
+  raw.clear();
+  words.clear();
+  question.clear();
+  sentence_of.clear();
+  sentence_end.clear();
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) split_dots(cur, raw), cur.clear();
+  };
+  // Tokens of one sentence at a time: split words are joined within it.
+  auto end_sentence = [&] {
+    flush();
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (i + 1 < raw.size() && joins(raw[i], raw[i + 1])) {
+        raw[i + 1] = raw[i] + raw[i + 1];
+        continue;
+      }
+      append_cached(std::move(raw[i]), words);
+    }
+    raw.clear();
+    sentence_of.resize(words.size(), static_cast<std::uint32_t>(sentence_end.size()));
+  };
+  for (char c : folded) {
+    if (c == ' ') {
+      flush();
+    } else if (c == end_question || c == end_other || c == end_empty) {
+      end_sentence();
+      sentence_end.push_back(c);
+    } else {
+      cur.push_back(c);
+    }
+  }
+  end_sentence();
+
+  normalized_text out;
+  out.text.reserve(input.size() + 8);
+  append_phrased(words, out.text, out.roles, out.words);
+  const bool has_question =
+      std::find(sentence_end.begin(), sentence_end.end(), end_question) != sentence_end.end();
+  const bool has_other = std::find(sentence_end.begin(), sentence_end.end(), end_other) != sentence_end.end();
+  if (has_question && has_other) {
+    for (std::size_t i = 0; i < words.size(); ++i)
+      if (sentence_of[i] < sentence_end.size() && sentence_end[sentence_of[i]] == end_question)
+        question.push_back(words[i]);
+    append_phrased(question, out.question, out.question_roles, out.question_words);
+    if (out.question_words == 0) out.question.clear();
   }
   return out;
 }

@@ -34,12 +34,22 @@ struct lexicon {
   // Ordinary English words (rules/english_words.json): never corrected, and
   // never what a typo is corrected to ("byee" must not become "byte").
   std::vector<std::string> english_words;
+  // Symbols typed for words ("<>" -> "vs", "->" -> "to"), replaced before
+  // anything else; keys are the symbols as typed.
+  std::vector<std::pair<std::string, std::string>> symbols;
 };
 
 struct normalized_text {
   std::string text;         // " word word ... " (leading and trailing space)
   role_set roles;           // roles named in the text ("tpm"/"pm" tokens)
   std::size_t words = 0;    // number of words
+  // A message with a preamble and a question ("I'm a new grad. What does a
+  // TPM do?"): the question sentences' words alone, in the same form as
+  // text; empty when the message is all questions or has none. A sentence
+  // ends at '?', '!', a line break, or a '.' or ';' followed by white space.
+  std::string question;
+  role_set question_roles;  // roles named in the question sentences
+  std::size_t question_words = 0;
 };
 
 class text_normalizer {
@@ -59,8 +69,18 @@ class text_normalizer {
   // append_word through a per-thread cache of recent words (a word always
   // normalises the same way for one normalizer).
   void append_cached(std::string word, std::vector<std::string>& out) const;
+  // Rewrites phrases (role names above all) and appends the words to text.
+  void append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
+                      std::size_t& count) const;
 
-  std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
+  // A word split in two ("pro duct", "man ager") is joined when the joined
+  // word is one the rules use and one half is not.
+  bool joins(const std::string& a, const std::string& b) const;
+  std::string fold_symbols(std::string_view input) const;
+
+  std::uint64_t id_ = 0;
+  std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
+  std::vector<std::pair<std::string, std::string>> symbols_;  // tells this normalizer's cache entries from others'
 
   std::unordered_map<std::string, std::vector<std::string>> expansions_;
   std::unordered_map<std::string, std::vector<std::string>> phrases_;

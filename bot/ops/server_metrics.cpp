@@ -13,6 +13,8 @@ server_metrics::server_metrics(metrics_registry& registry, const std::vector<std
   errors_ = &registry.add_counter_family("advisor_errors_total", "Error frames and HTTP error bodies sent, by code.",
                                          {"code"});
   fallbacks_total_ = &registry.add_counter("advisor_fallbacks_total", "Replies with intent fallback.");
+  match_errors_total_ = &registry.add_counter(
+      "advisor_match_errors_total", "Messages the rule matcher could not match (re2 out of memory), answered as fallback.");
   reply_latency_ = &registry.add_histogram(
       "advisor_reply_latency_seconds", "Time to answer and serialise one message.",
       {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1.0});

@@ -7,6 +7,7 @@
 //   advisor_replies_total{intent}          counter  replies sent, by intent
 //   advisor_errors_total{code}             counter  error frames and HTTP error bodies sent, by code
 //   advisor_fallbacks_total                counter  replies with intent "fallback"
+//   advisor_match_errors_total             counter  messages re2 could not match (out of memory): answered as fallback
 //   advisor_reply_latency_seconds          histogram time to answer and serialise one message
 //   advisor_sessions                       gauge    conversations held by the session store
 //   advisor_http_requests_total{route,status} counter HTTP requests by route and status
@@ -38,6 +39,7 @@ class server_metrics {
   counter& connections_total() { return *connections_total_; }
   counter& messages_total() { return *messages_total_; }
   counter& fallbacks_total() { return *fallbacks_total_; }
+  counter& match_errors_total() { return *match_errors_total_; }
   histogram& reply_latency() { return *reply_latency_; }
   counter_family& http_requests() { return *http_requests_; }
   counter_family& websocket_closes() { return *websocket_closes_; }
@@ -58,6 +60,7 @@ class server_metrics {
   counter_family* replies_;
   counter_family* errors_;
   counter* fallbacks_total_;
+  counter* match_errors_total_;
   histogram* reply_latency_;
   counter_family* http_requests_;
   counter_family* websocket_closes_;

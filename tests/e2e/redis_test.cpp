@@ -14,14 +14,14 @@ namespace json = boost::json;
 namespace {
 
 // Waits (bounded) until Redis holds the session with a topic (a
-// conversation's text form "v1:<intent>:<roles>:<turns>" with an intent other
-// than -1): saves are written behind the reply, by the store's writer thread,
+// conversation's text form "v2:<intent name>:<roles>:..." with an intent
+// other than "-"; see conversation.hpp): saves are written behind the reply, by the store's writer thread,
 // and the session was first saved without a topic when it opened.
 bool wait_for_topic(const redis_process& redis, const std::string& session) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
     const auto value = redis_command(redis.port(), "GET advisor:session:" + session);
-    if (value.rfind("v1:", 0) == 0 && value.rfind("v1:-1:", 0) != 0) return true;
+    if (value.rfind("v2:", 0) == 0 && value.rfind("v2:-:", 0) != 0) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;

@@ -1,6 +1,7 @@
 #include "bot/engine/brain.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -341,4 +342,60 @@ TEST_CASE("a message with no words is a fallback with no confidence", "[engine]"
   CHECK(r.intent == "fallback");
   CHECK(r.confidence == 0.0);
   CHECK(!r.suggestions.empty());
+}
+
+TEST_CASE("explain fills why only when asked", "[engine]") {
+  advisor::load_report report;
+  auto b = advisor::brain::load(ADVISOR_SOURCE_DIR "/rules", ADVISOR_SOURCE_DIR "/knowledge", report);
+  INFO(report.to_string());
+  REQUIRE(b);
+  advisor::conversation c;
+  CHECK_FALSE(b->answer("what skills does a tpm need", c).why);
+  advisor::conversation d;
+  const auto r = b->answer("waht skills does a tecnical program manager need", d, {.explain = true});
+  REQUIRE(r.why);
+  CHECK(r.why->rule == r.rule);
+  CHECK(r.why->normalized.find("tpm") != std::string::npos);
+  CHECK(r.why->file.find("rules/") != std::string::npos);
+  CHECK(r.why->line > 0);
+  CHECK_FALSE(r.why->matched.empty());
+  bool corrected = false;
+  for (const auto& x : r.why->corrections) corrected = corrected || (x.from == "tecnical" && x.to == "technical");
+  CHECK(corrected);
+  CHECK_FALSE(r.why->context);
+  // A follow-up names the previous topical turn it used.
+  const auto f = b->answer("and for pms?", d, {.explain = true});
+  REQUIRE(f.why);
+  REQUIRE(f.why->context);
+  CHECK(f.why->context->intent == r.intent);
+}
+
+TEST_CASE("other senses of the acronyms are not answered as the jobs", "[engine]") {
+  advisor::load_report report;
+  auto b = advisor::brain::load(ADVISOR_SOURCE_DIR "/rules", ADVISOR_SOURCE_DIR "/knowledge", report);
+  REQUIRE(b);
+  for (const char* text : {"how do i enable tpm 2.0 in bios for windows 11", "what are the 8 pillars of TPM in lean manufacturing",
+                           "can we do the sync at 3 pm instead", "who is the pm of canada right now",
+                           "pm2.5 levels in delhi today", "pm me the slides when u get a chance",
+                           "my openai tpm limit is 30k, how do i get it raised", "tell me a joke about product managers",
+                           "gift ideas for my pm who's leaving the team?"}) {
+    advisor::conversation c;
+    const auto r = b->answer(text, c);
+    INFO(text << " -> " << r.intent << " " << r.rule);
+    CHECK(r.intent == "fallback");
+    CHECK(r.roles.empty());
+  }
+  advisor::conversation c;
+  CHECK(b->answer("TPM?", c).intent == "role_definition");
+}
+
+TEST_CASE("confidence is sent with two decimals", "[engine]") {
+  advisor::load_report report;
+  auto b = advisor::brain::load(ADVISOR_SOURCE_DIR "/rules", ADVISOR_SOURCE_DIR "/knowledge", report);
+  REQUIRE(b);
+  for (const char* text : {"what skills does a tpm need", "hi", "tpm vs pm", "TPM?", "what is the weather"}) {
+    advisor::conversation c;
+    const double conf = b->answer(text, c).confidence;
+    CHECK(std::abs(conf * 100.0 - std::round(conf * 100.0)) < 1e-9);
+  }
 }

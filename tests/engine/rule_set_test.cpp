@@ -18,11 +18,10 @@ rule make(const std::string& id, std::uint8_t when = 0) {
 
 std::vector<std::string> fired_ids(const rule_set& rs, const std::string& text, bool topic = false,
                                    role_set named = {}) {
-  std::vector<int> fired;
-  std::uint32_t cues = 0;
-  rs.match(text, topic, named, fired, cues);
+  advisor::match_result m;
+  REQUIRE(rs.match(text, "", topic, named, m) == advisor::match_status::ok);
   std::vector<std::string> out;
-  for (int i : fired) out.push_back(rs.rules()[static_cast<std::size_t>(i)].id);
+  for (int i : m.fired) out.push_back(rs.rules()[static_cast<std::size_t>(i)].id);
   return out;
 }
 
@@ -63,11 +62,10 @@ TEST_CASE("rule_set reports cues separately from rules", "[engine]") {
   const int bit = rs.add_cue(" both ", err);
   REQUIRE(bit >= 0);
   REQUIRE(rs.compile(err));
-  std::vector<int> fired;
-  std::uint32_t cues = 0;
-  rs.match(" both a ", false, {}, fired, cues);
-  CHECK(fired.size() == 1);
-  CHECK(cues == (1u << bit));
+  advisor::match_result m;
+  REQUIRE(rs.match(" both a ", "", false, {}, m) == advisor::match_status::ok);
+  CHECK(m.fired.size() == 1);
+  CHECK(m.cues == (1u << bit));
 }
 
 TEST_CASE("rule_set rejects patterns re2 cannot parse", "[engine]") {
@@ -75,4 +73,31 @@ TEST_CASE("rule_set rejects patterns re2 cannot parse", "[engine]") {
   std::string err;
   CHECK_FALSE(rs.add_rule(make("bad"), {"(unclosed"}, {}, {}, err));
   CHECK(err.find("re2") != std::string::npos);
+}
+
+TEST_CASE("rule_set matches a message and its question part in one pass", "[engine]") {
+  rule_set rs;
+  std::string err;
+  REQUIRE(rs.add_rule(make("word"), {" a (?:[^ \\n]+ )*b "}, {}, {}, err));
+  REQUIRE(rs.add_rule(make("start"), {"^ what about "}, {}, {}, err));
+  REQUIRE(rs.add_rule(make("end"), {" grad $"}, {}, {}, err));
+  REQUIRE(rs.add_rule(make("vetoed"), {" what "}, {}, {" grad "}, err));
+  const int bit = rs.add_cue(" grad ", err);
+  REQUIRE(rs.compile(err));
+  advisor::match_result m;
+  // "i am a grad b. what about a b?": the question is "what about a b".
+  REQUIRE(rs.match(" i am a grad b what about a b ", " what about a b ", false, {}, m) == advisor::match_status::ok);
+  auto ids = [&rs](const std::vector<int>& v) {
+    std::vector<std::string> out;
+    for (int i : v) out.push_back(rs.rules()[static_cast<std::size_t>(i)].id);
+    return out;
+  };
+  CHECK(ids(m.fired) == std::vector<std::string>{"word"});
+  CHECK(ids(m.question_fired) == std::vector<std::string>{"word", "start", "vetoed"});
+  CHECK(ids(m.vetoed) == std::vector<std::string>{"vetoed"});
+  CHECK(m.cues == (1u << bit));
+  // '$' of the whole message holds before the question line too.
+  REQUIRE(rs.match(" i am a grad ", " what about it ", false, {}, m) == advisor::match_status::ok);
+  CHECK(ids(m.fired) == std::vector<std::string>{"end"});
+  CHECK(ids(m.question_fired) == std::vector<std::string>{"start", "vetoed"});
 }

@@ -96,3 +96,19 @@ TEST_CASE("normalizer drops chat mentions", "[engine]") {
   CHECK(n.normalize("@advisor what is the tpm").text == " what is the tpm ");
   CHECK(n.normalize("<@U024BE7LH> what is the tpm").text == " what is the tpm ");
 }
+
+TEST_CASE("normalizer keeps the question sentences of a message with a preamble", "[engine]") {
+  auto n = make();
+  auto a = n.normalize("I know the product manager. What is the day to day of a TPM? Thanks.");
+  CHECK(a.text == " i know the pm what is the daytoday of a tpm thank ");
+  CHECK(a.question == " what is the daytoday of a tpm ");
+  CHECK(a.question_roles == role_set::of(role::tpm));
+  CHECK(a.roles == role_set::both());
+  // All questions, or no question: no question part.
+  CHECK(n.normalize("What is a TPM? And a PM?").question.empty());
+  CHECK(n.normalize("I know the product manager. Thanks.").question.empty());
+  // A '.' inside a word or initials does not end a sentence.
+  auto b = n.normalize("e.g. the T.P.M.? ok");
+  CHECK(b.text == " eg the tpm ok ");
+  CHECK(b.question == " the tpm ");
+}
