@@ -56,6 +56,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   // With options.explain, each reply also says why (no cost otherwise).
   impl::trace tr{text, &norm, nullptr, nullptr, -1, {}, false, conv.last_intent(),
                  conv.has_topic() ? conv.last_roles() : role_set::none()};
+  tr.explain = options.explain;
   // Follow-ups that go deeper ("why?", "tell me more") and summaries are
   // answered by the advice step from the context alone.
   if (auto r = im.advice.before(text, norm, conv, im.kb)) {
@@ -112,7 +113,10 @@ reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv,
   }
   const scored_intents scored = score_intents(im.rules.rules(), m, focused, conv.last_intent(), opt);
   const auto& all_rules = im.rules.rules();
-  tr.scored = &scored;
+  if (tr.explain) {  // answer() explains after this returns: keep a copy
+    tr.kept = scored;
+    tr.scored = &tr.kept;
+  }
 
   int intent = -1;
   double confidence = 0.0;

@@ -119,6 +119,8 @@ struct brain::impl {
     bool context_used = false;               // the previous topical turn decided the reply
     int last_intent = -1;
     role_set last_roles;
+    bool explain = false;   // answer() will call explain(): answer_rules keeps what it needs
+    scored_intents kept{};  // the scores, kept past answer_rules when explain is set
   };
   reply_why explain(const trace& t, const reply& r) const;
   // brain.cpp: the rules' answer (normalised once by answer(), which hands

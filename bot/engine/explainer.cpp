@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "bot/engine/brain_impl.hpp"
 
@@ -56,7 +57,10 @@ reply_why brain::impl::explain(const trace& t, const reply& r) const {
   why.rule = r.rule;
   if (t.winner >= 0) {
     const rule& w = rules.rules()[static_cast<std::size_t>(t.winner)];
-    why.file = w.file;
+    // As a rule author names it: the rules folder and the file
+    // ("rules/topical.json"), not the path the server was started with.
+    const std::filesystem::path path(w.file);
+    why.file = (path.parent_path().filename() / path.filename()).generic_string();
     why.line = w.line;
     const auto& p = rules.patterns_of(t.winner);
     const std::string text = t.norm ? t.norm->text : "";

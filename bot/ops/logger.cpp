@@ -1,5 +1,7 @@
 #include "bot/ops/logger.hpp"
 
+#include "bot/protocol/json_string.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -66,39 +68,7 @@ std::optional<log_level> parse_log_level(std::string_view s) {
   return std::nullopt;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out.append("\\u00");
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
+using protocol::append_json_string;  // the one JSON string escaper (bot/protocol/json_string.hpp)
 
 logger::logger(log_level min_level, bool log_text, int fd) : min_level_(min_level), log_text_(log_text), fd_(fd) {}
 

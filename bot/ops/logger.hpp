@@ -25,9 +25,6 @@ std::string_view to_string(log_level level);
 // "debug", "info", "warn" (or "warning"), "error"; nullopt otherwise.
 std::optional<log_level> parse_log_level(std::string_view s);
 
-// Appends s to out as a JSON string literal (quoted, escaped).
-void append_json_string(std::string& out, std::string_view s);
-
 class logger {
  public:
   class record;

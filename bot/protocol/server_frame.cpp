@@ -1,5 +1,7 @@
 #include "bot/protocol/server_frame.hpp"
 
+#include "bot/protocol/json_string.hpp"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
@@ -55,7 +57,7 @@ class frame_writer {
   }
   frame_writer& string(std::string_view s) {
     separate();
-    append_escaped(s);
+    append_json_string(out_, s);
     return *this;
   }
   frame_writer& null() {
@@ -121,69 +123,6 @@ class frame_writer {
     }
     first_ = false;
   }
-  // True when one of the 8 bytes of w needs an escape: below 0x20, '"' or
-  // '\\' (the "has less" and "has zero byte" word tricks; exact as a yes or
-  // no for the whole word).
-  static bool needs_escape(std::uint64_t w) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t high = 0x8080808080808080ULL;
-    const std::uint64_t quote = w ^ (ones * '"');
-    const std::uint64_t backslash = w ^ (ones * '\\');
-    return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & high;
-  }
-
-  void append_escaped(std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out_.push_back('"');
-    std::size_t run = 0;  // start of the pending run of bytes that need no escape
-    std::size_t i = 0;
-    while (i < s.size()) {
-      // Skip 8 plain bytes at a time: reply texts rarely need an escape.
-      if (s.size() - i >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, s.data() + i, sizeof w);
-        if (!needs_escape(w)) {
-          i += 8;
-          continue;
-        }
-      }
-      const auto c = static_cast<unsigned char>(s[i++]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s.data() + run, i - 1 - run);
-      run = i;
-      out_.push_back('\\');
-      switch (c) {
-        case '"':
-          out_.push_back('"');
-          break;
-        case '\\':
-          out_.push_back('\\');
-          break;
-        case '\b':
-          out_.push_back('b');
-          break;
-        case '\t':
-          out_.push_back('t');
-          break;
-        case '\n':
-          out_.push_back('n');
-          break;
-        case '\f':
-          out_.push_back('f');
-          break;
-        case '\r':
-          out_.push_back('r');
-          break;
-        default:
-          out_.append("u00");
-          out_.push_back(hex[c >> 4]);
-          out_.push_back(hex[c & 0xF]);
-      }
-    }
-    out_.append(s.data() + run, s.size() - run);
-    out_.push_back('"');
-  }
-
   std::string out_;
   bool first_ = true;       // nothing written yet in the current container (or at top level)
   bool after_key_ = false;  // a key was just written: its value needs no comma

@@ -498,7 +498,7 @@ async function openEdited(edit, siteUrl = null) {
 }
 
 test('advice is shown as a compact card: the fit, then each reason with its cited section', T, async () => {
-  const { context, page, problems } = await openEdited((r) => { if (!r.advice) r.advice = SPEC_ADVICE; });
+  const { context, page, problems } = await openEdited((r) => { r.advice = SPEC_ADVICE; }); // the spec's example, rendered
   await openWidget(page);
   const answer = await ask(page, 'I love coding and I play the guitar. Which role suits me?');
   const card = answer.locator('.advice');

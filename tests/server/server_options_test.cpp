@@ -76,7 +76,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
       {"threads", "number of cores"},
       {"rules", std::string(ADVISOR_SOURCE_DIR) + "/rules"},
       {"knowledge", std::string(ADVISOR_SOURCE_DIR) + "/knowledge"},
-      {"conversations", std::string(ADVISOR_SOURCE_DIR) + "/tests/conversations/samples"},
+      {"conversations", std::string(ADVISOR_SOURCE_DIR) + "/rules/checks"},
       {"max-message-bytes", "16KiB"},
       {"max-text-chars", "1000"},
       {"max-queue", "64"},
@@ -145,13 +145,13 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
   CHECK(o.level == log_level::info);
   CHECK_FALSE(o.log_text);
   CHECK(o.secrets_file.empty());
-  CHECK(o.slack_api_url == "https://slack.com/api");
-  CHECK(o.discord_public_key.empty());
+  CHECK(o.channels.slack_api_url == "https://slack.com/api");
+  CHECK(o.channels.discord_public_key.empty());
   CHECK(o.admin_token.empty());
-  CHECK(o.mattermost_tokens.empty());
-  CHECK(o.teams_secrets.empty());
-  CHECK(o.slack_signing_secret.empty());
-  CHECK(o.slack_bot_token.empty());
+  CHECK(o.channels.mattermost_tokens.empty());
+  CHECK(o.channels.teams_secrets.empty());
+  CHECK(o.channels.slack_signing_secret.empty());
+  CHECK(o.channels.slack_bot_token.empty());
 
   // Giving each shown value explicitly changes nothing that is checkable.
   for (const auto& [name, value] : documented) {
