@@ -162,6 +162,8 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   symbols_ = lex.symbols;
   std::sort(symbols_.begin(), symbols_.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });  // longest first
+  for (const auto& [sym, word] : symbols_)
+    if (!sym.empty()) symbol_start_[static_cast<unsigned char>(sym[0])] = true;
   speller_ = spell_corrector(vocab, known, {});
 }
 
@@ -270,6 +272,10 @@ std::string text_normalizer::fold_symbols(std::string_view input) const {
   std::string out;
   out.reserve(input.size() + 8);
   for (std::size_t i = 0; i < input.size();) {
+    if (!symbol_start_[static_cast<unsigned char>(input[i])]) {
+      out.push_back(input[i++]);
+      continue;
+    }
     bool replaced = false;
     for (const auto& [sym, word] : symbols_)
       if (input.compare(i, sym.size(), sym) == 0) {

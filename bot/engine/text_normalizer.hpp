@@ -9,6 +9,7 @@
 //
 // Thread safety: immutable after construction; normalize() from any thread.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -78,9 +79,10 @@ class text_normalizer {
   bool joins(const std::string& a, const std::string& b) const;
   std::string fold_symbols(std::string_view input) const;
 
-  std::uint64_t id_ = 0;
+  std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
-  std::vector<std::pair<std::string, std::string>> symbols_;  // tells this normalizer's cache entries from others'
+  std::vector<std::pair<std::string, std::string>> symbols_;  // typed symbol -> word, longest first
+  std::array<bool, 256> symbol_start_{};  // bytes some symbol starts with (the rest are copied at once)
 
   std::unordered_map<std::string, std::vector<std::string>> expansions_;
   std::unordered_map<std::string, std::vector<std::string>> phrases_;
