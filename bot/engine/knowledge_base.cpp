@@ -11,22 +11,6 @@ namespace advisor {
 namespace json = boost::json;
 namespace {
 
-// Collapses runs of white space so excerpts match across line wrapping.
-std::string squeeze(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    const bool ws = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (ws) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
 
 struct reader {
   const json_file& file;
@@ -88,7 +72,7 @@ std::optional<knowledge_base> knowledge_base::load(const std::filesystem::path& 
     } else {
       std::ostringstream ss;
       ss << in.rdbuf();
-      article = squeeze(ss.str());
+      article = squeeze_white_space(ss.str());
     }
   }
 
@@ -113,7 +97,7 @@ std::optional<knowledge_base> knowledge_base::load(const std::filesystem::path& 
         comparison_row row{rd.str(r.get_object(), "aspect", "table"), rd.str(r.get_object(), "tpm", "table"),
                            rd.str(r.get_object(), "pm", "table")};
         for (const auto* cell : {&row.aspect, &row.tpm, &row.pm})
-          if (!article.empty() && article.find(squeeze(*cell)) == std::string::npos)
+          if (!article.empty() && article.find(squeeze_white_space(*cell)) == std::string::npos)
             rd.problem(row.aspect, "table cell '" + *cell + "' is not in the article");
         kb.rows_.push_back(std::move(row));
       }
@@ -143,7 +127,7 @@ std::optional<knowledge_base> knowledge_base::load(const std::filesystem::path& 
     e.evidence = rd.strs(v->get_object(), "evidence", id);
     if (e.evidence.empty()) rd.problem(id, eid + ": needs at least one evidence excerpt");
     for (const auto& ev : e.evidence)
-      if (!article.empty() && article.find(squeeze(ev)) == std::string::npos)
+      if (!article.empty() && article.find(squeeze_white_space(ev)) == std::string::npos)
         rd.problem(id, eid + ": evidence is not verbatim in the article: '" + ev + "'");
     return e;
   };
@@ -206,6 +190,22 @@ const comparison_row* knowledge_base::row(const std::string& aspect) const {
   for (const auto& r : rows_)
     if (r.aspect == aspect) return &r;
   return nullptr;
+}
+
+std::string squeeze_white_space(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    const bool ws = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (ws) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
 }
 
 }  // namespace advisor

@@ -9,11 +9,17 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/engine/load_report.hpp"
 
 namespace advisor {
+
+// Collapses runs of white space into one space and drops leading and
+// trailing white space, so article excerpts match across line wrapping
+// (the knowledge base's and the traits' evidence checks).
+std::string squeeze_white_space(std::string_view s);
 
 struct knowledge_entry {
   std::string text;

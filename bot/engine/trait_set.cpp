@@ -9,27 +9,13 @@
 #include <sstream>
 
 #include "bot/engine/json_file.hpp"
+#include "bot/engine/knowledge_base.hpp"
 #include "bot/engine/pattern_compiler.hpp"
 
 namespace advisor {
 namespace json = boost::json;
 
 namespace {
-
-std::string squeeze(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
 
 std::unique_ptr<RE2> make_re(const std::string& regex) {
   RE2::Options o;
@@ -108,7 +94,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
         std::stringstream ss;
         ss << in.rdbuf();
         raw_article = ss.str();
-        article = squeeze(raw_article);
+        article = squeeze_white_space(raw_article);
       }
       if (auto* s = ko.if_contains("sections"); s && s->is_array())
         for (const auto& e : s->get_array())
@@ -123,7 +109,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
     std::string line, current = "Introduction";
     while (std::getline(in, line)) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      const std::string l = squeeze(line);
+      const std::string l = squeeze_white_space(line);
       if (l.empty()) continue;
       if (std::find(sections.begin(), sections.end(), l) != sections.end()) {
         current = l;
@@ -221,7 +207,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
       }
       if (!d.because.empty() && d.evidence.empty()) problem(d.id, "'because' needs 'evidence' from the article");
       for (const auto& ev : d.evidence)
-        if (!article.empty() && article.find(squeeze(ev)) == std::string::npos)
+        if (!article.empty() && article.find(squeeze_white_space(ev)) == std::string::npos)
           problem(d.id, "evidence is not verbatim in the article: '" + ev + "'");
       std::vector<std::unique_ptr<RE2>> res;
       for (const auto& p : strs(o, "patterns", d.id)) {
