@@ -143,11 +143,13 @@ build() {
 # tools); ccache is used when present.
 asan_dir=${ASAN_BUILD_DIR:-build-asan}
 asan_ctest_args=(-LE browser -E '^deploy\.(systemd_unit|files)$')
+# Warnings are errors in the Release build (CI); not here: GCC 12's
+# warnings under -fsanitize include false positives inside the standard
+# library (-Wmaybe-uninitialized in <regex>), and the same code is already
+# held warning-free by the Release build.
 sanitize_build() {
-  local extra=()
-  [ "${CI:-}" = "true" ] && extra+=(-DADVISOR_WERROR=ON)
   cmake -S . -B "$asan_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-        -DADVISOR_SANITIZE=ON "${extra[@]}"
+        -DADVISOR_SANITIZE=ON -DADVISOR_WERROR=OFF
   cmake --build "$asan_dir" -j "$jobs" --target advisor advisor-client advisor_tests fuzz_replay
 }
 sanitize_tests() {
