@@ -99,20 +99,7 @@ class brain_loader {
 
 std::vector<std::string> brain_loader::get_strings(const json_file& f, const json::object& o, const char* key,
                                                    const std::string& id) {
-  std::vector<std::string> out;
-  auto* v = o.if_contains(key);
-  if (!v) return out;
-  if (v->is_string()) {
-    out.emplace_back(v->get_string());
-  } else if (v->is_array()) {
-    for (const auto& e : v->get_array()) {
-      if (e.is_string()) out.emplace_back(e.get_string());
-      else problem(f, id, std::string("'") + key + "' must contain only strings");
-    }
-  } else {
-    problem(f, id, std::string("'") + key + "' must be a string or an array of strings");
-  }
-  return out;
+  return string_list(o, key, [&](const std::string& msg) { problem(f, id, msg); });
 }
 
 void brain_loader::read_files(const std::filesystem::path& rules_dir) {

@@ -55,4 +55,22 @@ std::optional<json_file> read_json_file(const std::filesystem::path& path, load_
   return f;
 }
 
+std::vector<std::string> string_list(const boost::json::object& o, const char* key,
+                                     const std::function<void(const std::string&)>& problem) {
+  std::vector<std::string> out;
+  const auto* v = o.if_contains(key);
+  if (!v) return out;
+  if (v->is_string()) {
+    out.emplace_back(v->get_string());
+  } else if (v->is_array()) {
+    for (const auto& e : v->get_array()) {
+      if (e.is_string()) out.emplace_back(e.get_string());
+      else problem(std::string("'") + key + "' must contain only strings");
+    }
+  } else {
+    problem(std::string("'") + key + "' must be a string or an array of strings");
+  }
+  return out;
+}
+
 }  // namespace advisor

@@ -4,9 +4,11 @@
 
 #include <boost/json/value.hpp>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bot/engine/load_report.hpp"
 
@@ -27,5 +29,11 @@ struct json_file {
 // Reads and parses path. On failure adds a problem (with the line of the
 // syntax error) to report and returns nullopt.
 std::optional<json_file> read_json_file(const std::filesystem::path& path, load_report& report);
+
+// The strings under key in o, which may hold one string or an array of
+// strings; absent gives none. Anything else is passed to problem as a
+// message ("'key' must ...") and skipped.
+std::vector<std::string> string_list(const boost::json::object& o, const char* key,
+                                     const std::function<void(const std::string&)>& problem);
 
 }  // namespace advisor

@@ -125,20 +125,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
   }
 
   auto strs = [&](const json::object& o, const char* k, const std::string& id) {
-    std::vector<std::string> out;
-    auto* v = o.if_contains(k);
-    if (!v) return out;
-    if (v->is_string()) {
-      out.emplace_back(v->get_string());
-    } else if (v->is_array()) {
-      for (const auto& e : v->get_array()) {
-        if (e.is_string()) out.emplace_back(e.get_string());
-        else problem(id, std::string("'") + k + "' must contain only strings");
-      }
-    } else {
-      problem(id, std::string("'") + k + "' must be a string or an array of strings");
-    }
-    return out;
+    return string_list(o, k, [&](const std::string& msg) { problem(id, msg); });
   };
   auto str = [](const json::object& o, const char* k) {
     auto* v = o.if_contains(k);
