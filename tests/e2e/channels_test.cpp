@@ -56,7 +56,7 @@ class fake_slack_api {
   unsigned short port() const { return acceptor_.local_endpoint().port(); }
 
   // The next request received, waiting up to timeout.
-  std::optional<request> next(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  std::optional<request> next(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
     std::unique_lock lock(mu_);
     if (!cv_.wait_for(lock, timeout, [&] { return !received_.empty(); })) return std::nullopt;
     auto r = std::move(received_.front());

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/e2e/binaries.hpp"
 #include "tests/e2e/clients.hpp"
 #include "tests/e2e/server_process.hpp"
 
@@ -53,7 +54,7 @@ std::string slurp(const fs::path& p) {
 // completion, bounded by `timeout`.
 client_run run_client(const std::string& args, const fs::path& stdin_file = "/dev/null") {
   temp_file out(""), err("");
-  const std::string cmd = "timeout 30 " + std::string(ADVISOR_CLIENT_BIN) + " --no-color " + args + " < " +
+  const std::string cmd = "timeout 30 " + advisor::test::client_binary() + " --no-color " + args + " < " +
                           stdin_file.string() + " > " + out.path.string() + " 2> " + err.path.string();
   const int status = std::system(cmd.c_str());
   client_run r;

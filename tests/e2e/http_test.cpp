@@ -13,6 +13,7 @@
 #include <regex>
 #include <thread>
 
+#include "tests/e2e/binaries.hpp"
 #include "tests/e2e/clients.hpp"
 #include "tests/e2e/server_process.hpp"
 
@@ -45,7 +46,7 @@ void require_healthy(unsigned short port) {
 // Runs the server binary with args to completion; returns its exit status
 // and its stdout+stderr.
 int run_cli(const std::string& args, std::string& output, const std::string& env = {}) {
-  const std::string cmd = env + " " + std::string(ADVISOR_SERVER_BIN) + " " + args + " 2>&1";
+  const std::string cmd = env + " " + advisor::test::server_binary() + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
   char buf[4096];

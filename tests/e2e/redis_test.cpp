@@ -18,7 +18,7 @@ namespace {
 // other than "-"; see conversation.hpp): saves are written behind the reply, by the store's writer thread,
 // and the session was first saved without a topic when it opened.
 bool wait_for_topic(const redis_process& redis, const std::string& session) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     const auto value = redis_command(redis.port(), "GET advisor:session:" + session);
     if (value.rfind("v2:", 0) == 0 && value.rfind("v2:-:", 0) != 0) return true;
@@ -29,7 +29,7 @@ bool wait_for_topic(const redis_process& redis, const std::string& session) {
 
 // Waits (bounded) until Redis holds the session at all.
 bool wait_for_key(const redis_process& redis, const std::string& session) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     if (redis_command(redis.port(), "EXISTS advisor:session:" + session) == ":1") return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -154,7 +154,7 @@ TEST_CASE("redis: stopping Redis mid-conversation keeps both replicas answering"
 
   // Redis back: the replicas use it again (after the reconnect interval).
   redis.start();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   std::string again;
   while (std::chrono::steady_clock::now() < deadline) {
     again = str(chat(b.port(), R"({"text":"hi"})"), "session");

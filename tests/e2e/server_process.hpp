@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/e2e/binaries.hpp"
+
 namespace advisor::test {
 
 class server_process {
@@ -32,7 +34,7 @@ class server_process {
   // waits (up to 15 s) for the listening line. Throws when the server does
   // not come up.
   explicit server_process(const std::vector<std::string>& args = {}, const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv_s = {ADVISOR_SERVER_BIN, "--port", "0", "--bind", "127.0.0.1", "--threads", "2"};
+    std::vector<std::string> argv_s = {server_binary(), "--port", "0", "--bind", "127.0.0.1", "--threads", "2"};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
@@ -129,7 +131,7 @@ class server_process {
   }
 
   // Waits until stdout contains needle.
-  bool wait_for_output(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  bool wait_for_output(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, timeout, [&] { return out_.find(needle) != std::string::npos; });
   }
