@@ -179,12 +179,13 @@ struct http_result {
 };
 
 // Sends one request on a new connection and reads the answer.
-inline http_result http_send(unsigned short port, http::request<http::string_body> req) {
+inline http_result http_send(unsigned short port, http::request<http::string_body> req,
+                             std::chrono::milliseconds timeout = io_timeout) {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
   http_result out;
   bool done = false;
-  stream.expires_after(io_timeout);
+  stream.expires_after(timeout);
   stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](error_code ec) {
     out.ec = ec;
     done = true;

@@ -63,10 +63,16 @@ struct admin_token_env {
   ~admin_token_env() { unsetenv("ADVISOR_ADMIN_TOKEN"); }
 };
 
+// A reload loads and checks the whole rule set before it answers: seconds
+// under the sanitizers, so the bound is generous. A transport error fails
+// here (an unanswered request would otherwise look like a default 200).
 http_result reload_request(unsigned short port, const std::string& bearer) {
   http::request<http::string_body> req(http::verb::post, "/admin/reload", 11);
   if (!bearer.empty()) req.set(http::field::authorization, "Bearer " + bearer);
-  return http_send(port, std::move(req));
+  auto r = http_send(port, std::move(req), std::chrono::seconds(60));
+  INFO("POST /admin/reload: " << r.ec.message());
+  REQUIRE(!r.ec);
+  return r;
 }
 
 std::string readyz_version(unsigned short port) {
