@@ -537,3 +537,36 @@ TEST_CASE("idle connections are pinged: a live peer stays, a dead one is closed"
   CHECK(received.starts_with("HTTP/1.1 101"));
   CHECK(closed);
 }
+
+TEST_CASE("permessage-deflate is negotiated only with --permessage-deflate, and replies arrive intact through it",
+          "[e2e]") {
+  for (const bool offered : {false, true}) {
+    INFO("--permessage-deflate " << (offered ? "on" : "off"));
+    server_process server(offered ? std::vector<std::string>{"--permessage-deflate"} : std::vector<std::string>{});
+    ws_client ws;
+    websocket::permessage_deflate pmd;
+    pmd.client_enable = true;  // the client always asks for compression
+    ws.stream().set_option(pmd);
+    const auto ec = ws.connect(server.port());
+    INFO("connect: " << ec.message());
+    REQUIRE(!ec);
+    const std::string extensions(ws.response()[http::field::sec_websocket_extensions]);
+    if (offered) {
+      REQUIRE(extensions.find("permessage-deflate") != std::string::npos);
+    } else {
+      REQUIRE(extensions.empty());
+    }
+    REQUIRE(str(ws.read_json(), "type") == "welcome");
+    // A long, compressible question (repeated words) and its reply.
+    std::string text = "What does a TPM do?";
+    for (int i = 0; i < 40; ++i) text += " please please";
+    REQUIRE(!ws.send_text(R"({"type":"message","id":"z1","text":")" + text + R"("})"));
+    const auto r = ws.read_json();
+    INFO("read: " << ws.last_error().message());
+    REQUIRE(str(r, "type") == "reply");
+    REQUIRE(str(r, "reply_to") == "z1");
+    REQUIRE(str(r, "intent") == "role_definition");
+    ws.close();
+    REQUIRE(server.stop() == 0);
+  }
+}
