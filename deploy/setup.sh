@@ -134,9 +134,9 @@ build() {
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer
 # (LeakSanitizer included), in two parts:
-#  - build-asan (-O0 -g1: half the compile time of -O1): the advisor, advisor-client, the unit-test binary
-#    (the project's libraries linked in, so instrumented) and the fuzz-corpus
-#    replays; ctest runs them there;
+#  - build-asan (-O0 -g1, about half the compile time of -O1): the advisor,
+#    advisor-client, the unit-test binary (the project's libraries linked in,
+#    so instrumented) and the fuzz-corpus replays; ctest runs them there;
 #  - the end-to-end binary is not compiled again: the Release build's
 #    advisor_e2e_tests (ctest label e2e) runs a second time with
 #    ADVISOR_TEST_SERVER_BIN / ADVISOR_TEST_CLIENT_BIN pointing at the
@@ -203,9 +203,9 @@ case "${1:-}" in
   test)
     trap print_phases EXIT
     sanitize=${ADVISOR_SANITIZE_TESTS:-${CI:-}}
-    # The libFuzzer runs are opt-in: their clang build alone takes about as long
-    # as the sanitizer run's; the committed corpora are replayed by ctest
-    # (fuzz_replay.*) in every run, under ASan+UBSan in CI.
+    # The libFuzzer runs are opt-in: they need a third build (clang, build-fuzz),
+    # which CI's 30-minute budget has no room for; the committed corpora are
+    # replayed by ctest (fuzz_replay.*) in every run, under ASan+UBSan in CI.
     fuzz=${ADVISOR_FUZZ_TESTS:-}
     pkgs=("${runtime_pkgs[@]}" "${test_pkgs[@]}" $(browser_test_pkgs))
     # Debian's clang-14 needs libclang-rt-14-dev for -fsanitize=fuzzer.
