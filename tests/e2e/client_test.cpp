@@ -214,3 +214,42 @@ TEST_CASE("advisor-client exit codes: protocol error 3, timeout 4", "[e2e][clien
     CHECK(!r.err.empty());
   }
 }
+
+TEST_CASE("advisor-client: the career-fit questionnaire by numbered chip, free text and skip, then why", "[e2e][client]") {
+  server_process server;
+  temp_file script("Which role suits me?\n1\nEngineering teams, definitely\nskip\n1\nwhy?\n");
+  const auto r = run_client("--json --script " + script.path.string() + " " + url(server));
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const auto frames = json_lines(r.out);
+  REQUIRE(frames.size() == 7);  // the welcome and six replies
+
+  // Nothing known yet: the advisor asks, offering typical answers and a skip.
+  const auto& ask = frames[1];
+  CHECK(ask.at("rule") == "advice.questionnaire");
+  CHECK(!ask.contains("advice"));
+  const auto& chips = ask.at("suggestions").as_array();
+  REQUIRE(chips.size() >= 2);
+  CHECK(chips.back() == "Skip");
+
+  // Every answer fills the profile: a chip by its number, free text, a skip
+  // (nothing recorded), a chip again.
+  for (std::size_t i = 2; i <= 5; ++i) {
+    INFO("reply " << i);
+    CHECK(frames[i].at("intent") == "choosing_role");
+    REQUIRE(frames[i].contains("advice"));
+    CHECK(frames[i].at("advice").at("fit") == "tpm");
+  }
+  const auto& reasons = frames[5].at("advice").at("reasons").as_array();
+  REQUIRE(reasons.size() == 3);
+  CHECK(std::string(reasons[0].at("said").as_string()).find("Deep: software and architecture") != std::string::npos);
+  CHECK(std::string(reasons[1].at("said").as_string()).find("Engineering teams") != std::string::npos);
+  CHECK(std::string(reasons[2].at("said").as_string()).find("Schedules, risks and dependencies") != std::string::npos);
+  for (const auto& reason : reasons) CHECK(reason.at("points_to") == "tpm");
+  CHECK(frames[5].at("suggestions").as_array().front() == "Why?");
+
+  // "why?" goes deeper instead of repeating the recommendation.
+  CHECK(frames[6].at("rule") == "advice.depth");
+  CHECK(frames[6].at("text") != frames[5].at("text"));
+  CHECK(frames[6].at("advice").at("fit") == "tpm");
+}
