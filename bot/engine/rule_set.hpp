@@ -1,8 +1,12 @@
 #pragma once
 // A rule_set is the compiled, immutable set of intent rules plus the
-// engine's role cues, all matched in one pass over the normalised text by a
-// single re2::RE2::Set: the cost of matching does not grow with the number
-// of rules (only the handful of rules whose patterns matched are examined).
+// engine's role cues, all matched in one pass over the words of the
+// normalised text (and once over its question part): patterns are trees over
+// word ids, tried only when a word they need occurs, matched with sets of
+// positions; raw `re:` patterns go to one small re2::RE2::Set (see
+// rule_set.cpp). The cost of a message never seen before is that of one
+// seen before, and it barely grows with the number of rules (only patterns
+// whose rarest needed word occurs are tried).
 //
 // Thread safety: add_*() and compile() while loading, from one thread;
 // after compile() the set is immutable and match() may run on any thread.
@@ -80,9 +84,8 @@ class rule_set {
   bool compile(std::string& error);
 
   // Matches the normalised text of a message, and, when question is not
-  // empty, its question part (lower case too), in one pass: the set holds
-  // every rule pattern twice, once in upper case, and matches
-  // "text\nQUESTION" (see rule_set.cpp). Fills out with the
+  // empty, its question part (lower case too, a line of its own: `^`, `$`
+  // and gaps never cross from one to the other). Fills out with the
   // rules whose patterns all hold and whose conditions hold for the turn.
   // Precondition: compile() succeeded.
   match_status match(std::string_view text, std::string_view question, bool has_topic, role_set named,
@@ -109,7 +112,7 @@ class rule_set {
   std::vector<rule> rules_;
   std::vector<rule_patterns> patterns_;
   std::vector<pattern_ref> refs_;
-  struct matcher;  // holds the re2::RE2::Set (kept out of this header)
+  struct matcher;  // the word trees and the re2::RE2::Set (kept out of this header)
   std::unique_ptr<matcher> set_;
   int cues_ = 0;
 };

@@ -1,6 +1,15 @@
 #include "bot/engine/rule_set.hpp"
 
+#include <re2/re2.h>
+
 #include <catch2/catch.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+
+#include "bot/engine/pattern_compiler.hpp"
 
 using advisor::role_set;
 using advisor::rule;
@@ -100,4 +109,84 @@ TEST_CASE("rule_set matches a message and its question part in one pass", "[engi
   REQUIRE(rs.match(" i am a grad ", " what about it ", false, {}, m) == advisor::match_status::ok);
   CHECK(ids(m.fired) == std::vector<std::string>{"end"});
   CHECK(ids(m.question_fired) == std::vector<std::string>{"start", "vetoed"});
+}
+
+// The matcher reads the RE2 expressions pattern_compiler writes back into
+// trees over words and matches them with position sets (rule_set.cpp). It
+// must agree with re2 on every pattern the language can write: random
+// patterns (words, concepts with multi-word, nested and gapped members,
+// alternatives, optional groups, gaps, anchors) against random lines,
+// including lines of over 64 words (more than one 64-bit position set).
+TEST_CASE("rule_set matches exactly what re2 matches, on random patterns and lines", "[engine]") {
+  const std::vector<std::string> vocab = {"a", "b", "c", "d", "tpm", "pm", "role", "x"};
+  const std::map<std::string, std::vector<std::string>> concepts = {
+      {"one", {"a", "b", "role"}},
+      {"multi", {"a b", "c", "pm role", "x * d"}},
+      {"nested", {"~one c", "d", "tpm *2 pm", "[a] x"}},
+  };
+  advisor::pattern_compiler pc(&concepts);
+  std::mt19937 rng(20261202);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  std::function<std::string(int)> element = [&](int depth) -> std::string {
+    switch (pick(depth > 1 ? 5 : 9)) {
+      case 0:
+      case 1:
+      case 2: return vocab[pick(vocab.size())];
+      case 3: return std::vector<std::string>{"~one", "~multi", "~nested"}[pick(3)];
+      case 4: return pick(2) ? "*" : "*" + std::to_string(1 + pick(3));
+      case 5:
+      case 6:
+      case 7: {
+        std::string s = pick(2) ? "(" : "[";
+        const std::size_t n = 1 + pick(3);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (i) s += " | ";
+          s += element(depth + 1);
+          if (pick(2)) s += " " + element(depth + 1);
+        }
+        return s + (s[0] == '(' ? ")" : "]");
+      }
+      default: return vocab[pick(vocab.size())] + " " + vocab[pick(vocab.size())];
+    }
+  };
+  rule_set rs;
+  std::vector<std::string> regexes;
+  std::string err;
+  for (int i = 0; i < 400; ++i) {
+    std::string p;
+    if (pick(5) == 0) p = "^ ";
+    const std::size_t n = 1 + pick(4);
+    for (std::size_t k = 0; k < n; ++k) p += element(0) + " ";
+    if (pick(5) == 0) p += "$";
+    auto re = pc.compile(p, err);
+    INFO(p << ": " << err);
+    REQUIRE(re);
+    REQUIRE(rs.add_rule(make("r" + std::to_string(i)), {*re}, {}, {}, err));
+    regexes.push_back(*re);
+  }
+  REQUIRE(rs.compile(err));
+  std::vector<std::unique_ptr<RE2>> reference;
+  for (const auto& r : regexes) reference.push_back(std::make_unique<RE2>(r));
+  auto line = [&](std::size_t words) {
+    std::string s = " ";
+    for (std::size_t i = 0; i < words; ++i) s += (pick(6) ? vocab[pick(vocab.size())] : "zz") + " ";
+    return s;
+  };
+  std::size_t fired_total = 0;
+  for (int t = 0; t < 600; ++t) {
+    const std::string text = line(t % 10 == 0 ? 60 + pick(80) : pick(12));
+    const std::string question = pick(3) ? "" : line(1 + pick(8));
+    advisor::match_result m;
+    REQUIRE(rs.match(text, question, false, {}, m) == advisor::match_status::ok);
+    std::set<int> fired(m.fired.begin(), m.fired.end()), question_fired(m.question_fired.begin(),
+                                                                         m.question_fired.end());
+    for (std::size_t i = 0; i < reference.size(); ++i) {
+      INFO("pattern " << regexes[i] << "\ntext '" << text << "'\nquestion '" << question << "'");
+      CHECK(fired.count(static_cast<int>(i)) == (RE2::PartialMatch(text, *reference[i]) ? 1u : 0u));
+      if (!question.empty())
+        CHECK(question_fired.count(static_cast<int>(i)) == (RE2::PartialMatch(question, *reference[i]) ? 1u : 0u));
+    }
+    fired_total += fired.size();
+  }
+  CHECK(fired_total > 1000);  // the corpus exercises matches, not only misses
 }
