@@ -83,19 +83,26 @@ struct token_node {
   // A word (>= 0) or word set (< -1: -2 - id) that must occur on the line
   // for the node to match anything; -1: none.
   int need = -1;
+  // Sequences: the other words and word sets that must occur (rarest first).
+  std::vector<int> needs;
 };
 
 struct token_pattern {
   int root = -1;
-  bool start = false;  // ^: starts at the start of the line
-  bool end = false;    // $: ends at the end of the line
+  bool start = false;     // ^: starts at the start of the line
+  bool end = false;       // $: ends at the end of the line
   bool question = false;  // matched on the question part (else the text)
   std::uint32_t ref = 0;
 };
 
 struct sv_hash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  // FNV-1a: the keys are short words, where it beats the library's hash.
+  std::size_t operator()(std::string_view s) const noexcept {
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return static_cast<std::size_t>(h);
+  }
 };
 
 constexpr std::string_view gap_any = "(?:[^ \\n]+ )*";
@@ -107,9 +114,9 @@ struct rule_set::matcher {
   // --- the token matcher ---
   std::vector<token_node> nodes;
   std::unordered_map<std::string, int, sv_hash, std::equal_to<>> word_ids;
-  std::vector<std::vector<int>> sets_of_word;  // word id -> word sets holding it
-  std::map<std::vector<int>, int> set_ids;     // sorted word ids -> word set id
-  std::vector<std::vector<int>> words_of_set;  // word set id -> its words
+  std::vector<std::vector<int>> sets_of_word;                   // word id -> word sets holding it
+  std::map<std::vector<int>, int> set_ids;                      // sorted word ids -> word set id
+  std::vector<std::vector<int>> words_of_set;                   // word set id -> its words
   std::unordered_map<std::string, std::pair<int, int>> parsed;  // regex -> (root, depth)
   std::vector<token_pattern> patterns;
   // Per line (0 the text, 1 the question part): the patterns to try when a
@@ -135,8 +142,12 @@ struct rule_set::matcher {
     auto key = std::make_tuple(static_cast<int>(n.k), n.id, n.kids);
     if (auto it = node_ids.find(key); it != node_ids.end()) return it->second;
     switch (n.k) {
-      case token_node::kind::word: n.need = n.id; break;
-      case token_node::kind::word_set: n.need = -2 - n.id; break;
+      case token_node::kind::word:
+        n.need = n.id;
+        break;
+      case token_node::kind::word_set:
+        n.need = -2 - n.id;
+        break;
       case token_node::kind::seq:
         for (int k : n.kids)
           if (nodes[static_cast<std::size_t>(k)].need != -1) {
@@ -144,7 +155,8 @@ struct rule_set::matcher {
             break;
           }
         break;
-      default: break;
+      default:
+        break;
     }
     nodes.push_back(std::move(n));
     const int id = static_cast<int>(nodes.size()) - 1;
@@ -160,6 +172,11 @@ struct rule_set::matcher {
   // number of patterns using it, times the words of a set. Triggers and
   // needs prefer the rarest.
   std::vector<long> word_uses, set_uses;
+  // Alternatives: per word / word set, the (alternatives node, branch)
+  // pairs whose branch needs it most (its rarest need); branches that need
+  // nothing in particular, per alternatives node.
+  std::vector<std::vector<std::pair<int, int>>> branches_by_word, branches_by_set;
+  std::vector<std::vector<int>> branches_always;  // per node (alternatives only)
   long cost(int key) const {
     if (key >= 0) return word_uses[static_cast<std::size_t>(key)];
     const auto id = static_cast<std::size_t>(-2 - key);
@@ -203,7 +220,8 @@ struct rule_set::matcher::reader {
     std::vector<int> words, rest;
     for (int b : branches) {
       const token_node& n = m.nodes[static_cast<std::size_t>(b)];
-      if (n.k == token_node::kind::word) words.push_back(n.id);
+      if (n.k == token_node::kind::word)
+        words.push_back(n.id);
       else if (n.k == token_node::kind::word_set) {
         const auto& ws = m.words_of_set[static_cast<std::size_t>(n.id)];
         words.insert(words.end(), ws.begin(), ws.end());
@@ -331,8 +349,12 @@ bool rule_set::matcher::read(const std::string& regex, token_pattern& out) {
 bool rule_set::matcher::triggers(int node, std::vector<int>& out) const {
   const token_node& n = nodes[static_cast<std::size_t>(node)];
   switch (n.k) {
-    case token_node::kind::word: out.assign(1, n.id); return true;
-    case token_node::kind::word_set: out.assign(1, -2 - n.id); return true;
+    case token_node::kind::word:
+      out.assign(1, n.id);
+      return true;
+    case token_node::kind::word_set:
+      out.assign(1, -2 - n.id);
+      return true;
     case token_node::kind::seq: {
       bool found = false;
       long best = 0;
@@ -360,7 +382,8 @@ bool rule_set::matcher::triggers(int node, std::vector<int>& out) const {
       out = std::move(all);
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -386,9 +409,33 @@ void rule_set::matcher::plan() {
   for (token_node& n : nodes) {
     if (n.k != token_node::kind::seq) continue;
     n.need = -1;
+    n.needs.clear();
     for (int k : n.kids) {
+      const token_node& kid = nodes[static_cast<std::size_t>(k)];
+      if (kid.need != -1) n.needs.push_back(kid.need);
+      n.needs.insert(n.needs.end(), kid.needs.begin(), kid.needs.end());
+    }
+    std::sort(n.needs.begin(), n.needs.end(),
+              [&](int a, int b) { return cost(a) != cost(b) ? cost(a) < cost(b) : a < b; });
+    n.needs.erase(std::unique(n.needs.begin(), n.needs.end()), n.needs.end());
+    if (!n.needs.empty()) {
+      n.need = n.needs.front();
+      n.needs.erase(n.needs.begin());
+    }
+  }
+  branches_by_word.assign(word_ids.size(), {});
+  branches_by_set.assign(words_of_set.size(), {});
+  branches_always.assign(nodes.size(), {});
+  for (std::size_t u = 0; u < nodes.size(); ++u) {
+    if (nodes[u].k != token_node::kind::alt) continue;
+    for (int k : nodes[u].kids) {
       const int need = nodes[static_cast<std::size_t>(k)].need;
-      if (need != -1 && (n.need == -1 || cost(need) < cost(n.need))) n.need = need;
+      if (need == -1)
+        branches_always[u].push_back(k);
+      else if (need >= 0)
+        branches_by_word[static_cast<std::size_t>(need)].emplace_back(static_cast<int>(u), k);
+      else
+        branches_by_set[static_cast<std::size_t>(-2 - need)].emplace_back(static_cast<int>(u), k);
     }
   }
   for (int line = 0; line < 2; ++line) {
@@ -419,8 +466,8 @@ namespace {
 // Per-thread state of one line's match; reused, so steady state allocates
 // nothing.
 struct line_state {
-  std::size_t n = 0;   // words on the line
-  std::size_t nw = 1;  // 64-bit words per position set (positions 0..n)
+  std::size_t n = 0;                     // words on the line
+  std::size_t nw = 1;                    // 64-bit words per position set (positions 0..n)
   std::vector<int> word_slot, set_slot;  // word / set id -> slot in occ, or -1
   std::vector<int> used_words, used_sets;
   std::vector<bits> occ;  // per slot: the positions where the word (set) occurs
@@ -431,6 +478,12 @@ struct line_state {
   std::vector<int> memo_slot;
   std::vector<bits> memo;
   const bits* start_all = nullptr;
+  bits all1 = 0;            // one-word lines: positions 0..n
+  std::vector<bits> memo1;  // one-word lines: per node, the memoised result
+  // Per alternatives node: its branches whose rarest need occurs on this
+  // line (filled from the words present; cleared through live_touched).
+  std::vector<std::vector<int>> live;
+  std::vector<int> live_touched;
   std::vector<std::uint32_t> stamp;  // per pattern: the generation it was queued in
   std::vector<int> queue;
   std::uint32_t generation = 0;
@@ -466,7 +519,10 @@ namespace {
 
 struct evaluator {
   const std::vector<token_node>& nodes;
+  const std::vector<std::vector<int>>& branches_always;
   line_state& st;
+
+  const std::vector<int>& always_of(std::size_t u) const { return branches_always[u]; }
 
   const bits* occ_of(const std::vector<int>& slots, int id, std::size_t base) const {
     if (static_cast<std::size_t>(id) >= slots.size()) return nullptr;
@@ -476,12 +532,21 @@ struct evaluator {
 
   // out = the end positions of node from the start positions in; scratch:
   // free space for this node and its children (2 sets per level).
+  bool present(int key) const {
+    return key >= 0 ? st.word_slot[static_cast<std::size_t>(key)] >= 0
+                    : key == -1 || st.set_slot[static_cast<std::size_t>(-2 - key)] >= 0;
+  }
+  bool possible(const token_node& n) const {
+    if (!present(n.need)) return false;
+    for (int key : n.needs)
+      if (!present(key)) return false;
+    return true;
+  }
+
   void eval(int node, const bits* in, bits* out, bits* scratch) const {
     const token_node& n = nodes[static_cast<std::size_t>(node)];
     const std::size_t nw = st.nw;
-    if (n.need >= 0 ? st.word_slot[static_cast<std::size_t>(n.need)] < 0
-                    : n.need < -1 && st.set_slot[static_cast<std::size_t>(-2 - n.need)] < 0)
-      return clear(out, nw);
+    if (!possible(n)) return clear(out, nw);
     if (in == st.start_all && n.k != token_node::kind::word && n.k != token_node::kind::word_set) {
       const auto u = static_cast<std::size_t>(node);
       if (st.memo_stamp[u] == st.generation) {
@@ -489,22 +554,22 @@ struct evaluator {
         std::copy(m, m + nw, out);
         return;
       }
-      compute(n, in, out, scratch);
+      compute(node, n, in, out, scratch);
       st.memo_stamp[u] = st.generation;
       st.memo_slot[u] = static_cast<int>(st.memo.size() / nw);
       st.memo.insert(st.memo.end(), out, out + nw);
       return;
     }
-    compute(n, in, out, scratch);
+    compute(node, n, in, out, scratch);
   }
 
-  void compute(const token_node& n, const bits* in, bits* out, bits* scratch) const {
+  void compute(int node, const token_node& n, const bits* in, bits* out, bits* scratch) const {
     const std::size_t nw = st.nw;
     switch (n.k) {
       case token_node::kind::word:
       case token_node::kind::word_set: {
-        const bits* occ = n.k == token_node::kind::word ? occ_of(st.word_slot, n.id, 0)
-                                                         : occ_of(st.set_slot, n.id, sets_base());
+        const bits* occ =
+            n.k == token_node::kind::word ? occ_of(st.word_slot, n.id, 0) : occ_of(st.set_slot, n.id, sets_base());
         if (!occ) return clear(out, nw);
         return step(in, occ, out, st);
       }
@@ -523,10 +588,12 @@ struct evaluator {
       case token_node::kind::alt: {
         clear(out, nw);
         bits* t = scratch;
-        for (int k : n.kids) {
-          eval(k, in, t, scratch + 2 * nw);
-          for (std::size_t i = 0; i < nw; ++i) out[i] |= t[i];
-        }
+        const auto u = static_cast<std::size_t>(node);
+        for (int pass = 0; pass < 2; ++pass)
+          for (int k : pass ? st.live[u] : always_of(u)) {
+            eval(k, in, t, scratch + 2 * nw);
+            for (std::size_t j = 0; j < nw; ++j) out[j] |= t[j];
+          }
         return;
       }
       case token_node::kind::opt: {
@@ -566,6 +633,55 @@ struct evaluator {
     }
   }
   std::size_t sets_base() const { return st.used_words.size() * st.nw; }
+
+  // The same for lines of up to 63 words (nearly all): one 64-bit set,
+  // passed by value.
+  bits eval1(int node, bits in) const {
+    const token_node& n = nodes[static_cast<std::size_t>(node)];
+    if (!possible(n)) return 0;
+    switch (n.k) {
+      case token_node::kind::word:
+        return ((in & *occ_of(st.word_slot, n.id, 0)) << 1) & st.all1;
+      case token_node::kind::word_set:
+        return ((in & *occ_of(st.set_slot, n.id, sets_base())) << 1) & st.all1;
+      default:
+        break;
+    }
+    const auto u = static_cast<std::size_t>(node);
+    const bool memo = in == st.all1;
+    if (memo && st.memo_stamp[u] == st.generation) return st.memo1[u];
+    bits out = 0;
+    switch (n.k) {
+      case token_node::kind::seq:
+        out = in;
+        for (int k : n.kids)
+          if (!(out = eval1(k, out))) break;
+        break;
+      case token_node::kind::alt:
+        for (int k : always_of(u)) out |= eval1(k, in);
+        for (int k : st.live[u]) out |= eval1(k, in);
+        break;
+      case token_node::kind::opt:
+        out = in | eval1(n.kids[0], in);
+        break;
+      case token_node::kind::any_words:
+        out = in ? (~bits{0} << __builtin_ctzll(in)) & st.all1 : 0;
+        break;
+      case token_node::kind::some_words: {
+        out = in;
+        bits t = in;
+        for (int w = 0; w < n.id && t; ++w) out |= (t = (t << 1) & st.all1);
+        break;
+      }
+      default:
+        break;
+    }
+    if (memo) {
+      st.memo_stamp[u] = st.generation;
+      st.memo1[u] = out;
+    }
+    return out;
+  }
 };
 
 }  // namespace
@@ -617,6 +733,8 @@ void rule_set::matcher::match_line(std::string_view line, bool question, std::ve
   if (st.memo_stamp.size() < nodes.size()) {
     st.memo_stamp.resize(nodes.size(), 0);
     st.memo_slot.resize(nodes.size(), 0);
+    st.live.resize(nodes.size());
+    st.memo1.resize(nodes.size(), 0);
   }
   if (++st.generation == 0) {
     std::fill(st.stamp.begin(), st.stamp.end(), 0);
@@ -639,6 +757,18 @@ void rule_set::matcher::match_line(std::string_view line, bool question, std::ve
   // Scratch: start and end sets, then two per level of the deepest tree.
   st.scratch.resize(static_cast<std::size_t>(2 * depth + 4) * nw);
   st.memo.clear();
+  // The live branches of alternatives, from the words and sets present.
+  for (int u : st.live_touched) st.live[static_cast<std::size_t>(u)].clear();
+  st.live_touched.clear();
+  auto add_live = [&](const std::vector<std::pair<int, int>>& pairs) {
+    for (const auto& [u, k] : pairs) {
+      auto& l = st.live[static_cast<std::size_t>(u)];
+      if (l.empty()) st.live_touched.push_back(u);
+      l.push_back(k);
+    }
+  };
+  for (int w : st.used_words) add_live(branches_by_word[static_cast<std::size_t>(w)]);
+  for (int s : st.used_sets) add_live(branches_by_set[static_cast<std::size_t>(s)]);
   bits* start_all = st.scratch.data();
   bits* start_one = start_all + nw;
   bits* out = start_one + nw;
@@ -648,7 +778,18 @@ void rule_set::matcher::match_line(std::string_view line, bool question, std::ve
   clear(start_one, nw);
   start_one[0] = 1;
   st.start_all = start_all;
-  const evaluator ev{nodes, st};
+  const evaluator ev{nodes, branches_always, st};
+  if (nw == 1) {
+    st.all1 = start_all[0];
+    for (int p : st.queue) {
+      const token_pattern& tp = patterns[static_cast<std::size_t>(p)];
+      const bits end = ev.eval1(tp.root, tp.start ? bits{1} : st.all1);
+      if (tp.end ? (end >> st.n) & 1 : end != 0) hits.push_back(static_cast<int>(tp.ref));
+    }
+    for (int w : st.used_words) st.word_slot[static_cast<std::size_t>(w)] = -1;
+    for (int s : st.used_sets) st.set_slot[static_cast<std::size_t>(s)] = -1;
+    return;
+  }
   for (int p : st.queue) {
     const token_pattern& tp = patterns[static_cast<std::size_t>(p)];
     ev.eval(tp.root, tp.start ? start_one : start_all, out, scratch);
@@ -752,8 +893,7 @@ match_status rule_set::match(std::string_view text, std::string_view question, b
       subject = both;
     }
     RE2::Set::ErrorInfo info{};
-    if (!m.set.Match(subject, &found, &info) && info.kind == RE2::Set::kOutOfMemory)
-      return match_status::out_of_memory;
+    if (!m.set.Match(subject, &found, &info) && info.kind == RE2::Set::kOutOfMemory) return match_status::out_of_memory;
     for (int f : found) hits.push_back(static_cast<int>(m.set_refs[static_cast<std::size_t>(f)]));
   }
   // Per rule and line: how many `all` patterns matched, whether an `any`

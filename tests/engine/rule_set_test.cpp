@@ -131,9 +131,12 @@ TEST_CASE("rule_set matches exactly what re2 matches, on random patterns and lin
     switch (pick(depth > 1 ? 5 : 9)) {
       case 0:
       case 1:
-      case 2: return vocab[pick(vocab.size())];
-      case 3: return std::vector<std::string>{"~one", "~multi", "~nested"}[pick(3)];
-      case 4: return pick(2) ? "*" : "*" + std::to_string(1 + pick(3));
+      case 2:
+        return vocab[pick(vocab.size())];
+      case 3:
+        return std::vector<std::string>{"~one", "~multi", "~nested"}[pick(3)];
+      case 4:
+        return pick(2) ? "*" : "*" + std::to_string(1 + pick(3));
       case 5:
       case 6:
       case 7: {
@@ -146,7 +149,8 @@ TEST_CASE("rule_set matches exactly what re2 matches, on random patterns and lin
         }
         return s + (s[0] == '(' ? ")" : "]");
       }
-      default: return vocab[pick(vocab.size())] + " " + vocab[pick(vocab.size())];
+      default:
+        return vocab[pick(vocab.size())] + " " + vocab[pick(vocab.size())];
     }
   };
   rule_set rs;
@@ -178,8 +182,8 @@ TEST_CASE("rule_set matches exactly what re2 matches, on random patterns and lin
     const std::string question = pick(3) ? "" : line(1 + pick(8));
     advisor::match_result m;
     REQUIRE(rs.match(text, question, false, {}, m) == advisor::match_status::ok);
-    std::set<int> fired(m.fired.begin(), m.fired.end()), question_fired(m.question_fired.begin(),
-                                                                         m.question_fired.end());
+    std::set<int> fired(m.fired.begin(), m.fired.end()),
+        question_fired(m.question_fired.begin(), m.question_fired.end());
     for (std::size_t i = 0; i < reference.size(); ++i) {
       INFO("pattern " << regexes[i] << "\ntext '" << text << "'\nquestion '" << question << "'");
       CHECK(fired.count(static_cast<int>(i)) == (RE2::PartialMatch(text, *reference[i]) ? 1u : 0u));
