@@ -821,6 +821,7 @@ TEST_CASE(
   require_status(slack_post(port, slack_event("EvF4", "What does a PM do?"), "application/json"), 200);
   REQUIRE(api.next().has_value());
   // All of that was answered while the hung post was still pending.
+  INFO("failed posts counted when the other requests had been answered (2: they did not wait for the hung post)");
   CHECK(metric(port, errors) == 2);
   CHECK(wait_for_metric(port, errors, 4) == 4);
   CHECK(metric(port, R"(advisor_slack_posts_total{result="ok"})") == -1);
