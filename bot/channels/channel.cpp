@@ -1,7 +1,5 @@
 #include "bot/channels/channel.hpp"
 
-#include <boost/json.hpp>
-
 #include "bot/base/strings.hpp"
 #include "bot/http/http_response.hpp"
 
@@ -74,26 +72,10 @@ route_response channel_base::reject(http::status status, std::string_view code, 
 
 route_response channel_base::json(std::string body) { return server::json_response(http::status::ok, std::move(body)); }
 
-channel_base::json_request channel_base::parse_json_request(const route_request& r) {
-  json_request out;
-  if (!has_media_type(r, "application/json")) {
-    out.error =
-        reject(http::status::unsupported_media_type, "unsupported_media_type", "Content-Type must be application/json");
-    return out;
-  }
-  boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(r.message.body(), ec);
-  if (ec || !value.is_object()) {
-    out.error = reject(http::status::bad_request, "bad_json", "the body is not a JSON object");
-    return out;
-  }
-  out.object = std::move(value.get_object());
-  return out;
-}
-
-std::string_view str_of(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+std::optional<route_response> channel_base::require_json(const route_request& r) {
+  if (has_media_type(r, "application/json")) return std::nullopt;
+  return reject(http::status::unsupported_media_type, "unsupported_media_type",
+                "Content-Type must be application/json");
 }
 
 std::string_view header(const route_request& r, std::string_view name) {

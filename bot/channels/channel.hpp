@@ -16,7 +16,6 @@
 // Lifetime: a channel borrows the services it is given, which must outlive
 // it (the server owns them and the route table that owns the channel).
 
-#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,14 +87,10 @@ class channel_base : public channel {
   // JSON response helper.
   static route_response json(std::string body);
 
-  // The body of a route that takes only JSON, as an object; or the answer to
-  // send instead: 415 when the Content-Type is not application/json, 400
-  // when the body is not a JSON object.
-  struct json_request {
-    std::optional<boost::json::object> object;
-    std::optional<route_response> error;
-  };
-  json_request parse_json_request(const route_request& r);
+  // For a route that takes only JSON: the 415 answer to send when the
+  // Content-Type is not application/json, else nothing (the body is parsed
+  // by the platform's payload parser, payloads.hpp).
+  std::optional<route_response> require_json(const route_request& r);
 
   server::chat_service& chat_;
   server::logger& log_;
@@ -104,9 +99,6 @@ class channel_base : public channel {
   std::string name_;
   server::counter_family& rejected_;
 };
-
-// The string member `key` of o, "" when absent or not a string.
-std::string_view str_of(const boost::json::object& o, std::string_view key);
 
 // Header value by name (case-insensitive), "" when absent.
 std::string_view header(const route_request& r, std::string_view name);

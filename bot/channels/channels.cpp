@@ -28,7 +28,7 @@ status add_channel_routes(const channel_env& env, const channel_options& o, std:
     if (!o.slack_bot_token.empty()) {
       auto& posts = env.registry.add_counter_family("advisor_slack_posts_total",
                                                     "Slack chat.postMessage calls, by result.", {"result"});
-      api = std::make_unique<slack_api_client>(o.slack_api_url, o.slack_bot_token, env.log, posts);
+      api = std::make_unique<slack_api_client>(o.slack_api_url, o.slack_bot_token, o.slack_api_timeout, env.log, posts);
     }
     auto ch = std::make_shared<slack_channel>(services, slack_verifier(o.slack_signing_secret), std::move(api));
     add_route(env.routes, ch, http::verb::post);

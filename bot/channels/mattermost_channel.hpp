@@ -14,6 +14,7 @@
 // Replies are markdown; comparisons are tables.
 
 #include "bot/channels/channel.hpp"
+#include "bot/channels/payloads.hpp"
 
 namespace advisor::channels {
 
@@ -26,8 +27,5 @@ class mattermost_channel final : public channel_base {
  private:
   mattermost_verifier verifier_;
 };
-
-// text without a leading trigger word (and the ':' or ',' after it).
-std::string strip_trigger_word(std::string_view text, std::string_view trigger);
 
 }  // namespace advisor::channels

@@ -27,12 +27,12 @@ struct slack_api_client::state {
 
 namespace {
 
-// Sends req on stream and reads the answer into res.
+// Sends req on stream and reads the answer into res; the deadline set on
+// lowest before the connect bounds the whole exchange.
 template <class Stream>
-net::awaitable<error_code> exchange(Stream& stream, tcp_stream& lowest, http::request<http::string_body>& req,
+net::awaitable<error_code> exchange(Stream& stream, http::request<http::string_body>& req,
                                     http::response<http::string_body>& res) {
   error_code ec;
-  lowest.expires_after(slack_api_client::post_timeout);
   co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return ec;
   beast::flat_buffer buffer;
@@ -45,9 +45,9 @@ net::awaitable<error_code> exchange(Stream& stream, tcp_stream& lowest, http::re
 
 }  // namespace
 
-slack_api_client::slack_api_client(std::string base_url, std::string bot_token, server::logger& log,
-                                   server::counter_family& results)
-    : token_(std::move(bot_token)), log_(log), results_(results), state_(std::make_unique<state>()) {
+slack_api_client::slack_api_client(std::string base_url, std::string bot_token, std::chrono::milliseconds timeout,
+                                   server::logger& log, server::counter_family& results)
+    : token_(std::move(bot_token)), timeout_(timeout), log_(log), results_(results), state_(std::make_unique<state>()) {
   const auto url = boost::urls::parse_uri(boost::urls::string_view(base_url.data(), base_url.size()));
   if (url && (url->scheme() == "http" || url->scheme() == "https") && !url->encoded_host().empty()) {
     tls_ = url->scheme() == "https";
@@ -113,10 +113,10 @@ bool slack_api_client::post(message m) {
     http::response<http::string_body> res;
     if (!tls_) {
       tcp_stream stream(ex);
-      stream.expires_after(post_timeout);
+      stream.expires_after(timeout_);
       co_await stream.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
       if (ec) co_return finish(false, "connect: " + ec.message());
-      ec = co_await exchange(stream, stream, *req, res);
+      ec = co_await exchange(stream, *req, res);
       error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     } else {
@@ -124,12 +124,12 @@ bool slack_api_client::post(message m) {
       if (!SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str())) co_return finish(false, "tls: SNI");
       stream.set_verify_callback(ssl::host_name_verification(host_));
       auto& lowest = beast::get_lowest_layer(stream);
-      lowest.expires_after(post_timeout);
+      lowest.expires_after(timeout_);
       co_await lowest.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
       if (ec) co_return finish(false, "connect: " + ec.message());
       co_await stream.async_handshake(ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
       if (ec) co_return finish(false, "tls handshake: " + ec.message());
-      ec = co_await exchange(stream, lowest, *req, res);
+      ec = co_await exchange(stream, *req, res);
       error_code ignored;
       lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
     }

@@ -7,7 +7,11 @@
 // It runs its own small I/O thread (one io_context) so that a slow Slack
 // never holds a server thread. http:// and https:// base URLs are supported
 // (https verifies the peer against the system's CA store, with SNI). Posts
-// beyond max_in_flight are dropped and counted; each post has a deadline.
+// beyond max_in_flight are dropped and counted; each post has a deadline
+// (the timeout given to the constructor). A post that fails (no
+// connection, an HTTP error status, {"ok":false,"error":...}, no answer
+// in time) is logged (slack_post_failed, with the reason) and counted
+// "error"; it never holds up the webhook or any other request.
 //
 // Thread safety: post() may be called from any thread. The destructor stops
 // the worker; posts still in flight are abandoned.
@@ -20,9 +24,9 @@
 #include <string>
 #include <thread>
 
+#include "bot/net/net.hpp"
 #include "bot/ops/logger.hpp"
 #include "bot/ops/metrics.hpp"
-#include "bot/net/net.hpp"
 
 namespace advisor::channels {
 
@@ -37,13 +41,14 @@ class slack_api_client {
   };
 
   static constexpr std::size_t max_in_flight = 64;
-  static constexpr std::chrono::seconds post_timeout{10};
 
   // base_url like "https://slack.com/api" or "http://127.0.0.1:9000/api".
+  // timeout bounds each post from connect to the last byte of the answer.
   // results counts posts by result ("ok", "error", "dropped"). log and
   // results must outlive the client. valid() is false when base_url cannot
   // be used; post() then always fails.
-  slack_api_client(std::string base_url, std::string bot_token, server::logger& log, server::counter_family& results);
+  slack_api_client(std::string base_url, std::string bot_token, std::chrono::milliseconds timeout, server::logger& log,
+                   server::counter_family& results);
   ~slack_api_client();
   slack_api_client(const slack_api_client&) = delete;
   slack_api_client& operator=(const slack_api_client&) = delete;
@@ -63,6 +68,7 @@ class slack_api_client {
   std::string port_;
   std::string target_;  // path of chat.postMessage
   std::string token_;
+  std::chrono::milliseconds timeout_;
   server::logger& log_;
   server::counter_family& results_;
   std::atomic<std::size_t> in_flight_{0};

@@ -17,6 +17,7 @@
 #include <memory>
 
 #include "bot/channels/channel.hpp"
+#include "bot/channels/payloads.hpp"
 #include "bot/channels/recent_ids.hpp"
 #include "bot/channels/slack_api_client.hpp"
 
@@ -29,8 +30,7 @@ class slack_channel final : public channel_base {
 
   // api may be null (no bot token): events are then acknowledged but not
   // answered (a warning is logged).
-  slack_channel(const channel_services& services, slack_verifier verifier,
-                std::unique_ptr<slack_api_client> api);
+  slack_channel(const channel_services& services, slack_verifier verifier, std::unique_ptr<slack_api_client> api);
 
   route_response handle(const route_request& r) override;
 
@@ -42,9 +42,5 @@ class slack_channel final : public channel_base {
   std::unique_ptr<slack_api_client> api_;
   recent_ids seen_events_{dedupe_capacity};
 };
-
-// The user text of an app_mention or message event: mentions (<@U..>,
-// <!here>) removed, links reduced to their label, &amp; &lt; &gt; decoded.
-std::string slack_plain_text(std::string_view text);
 
 }  // namespace advisor::channels

@@ -15,6 +15,7 @@
 #include <map>
 
 #include "bot/channels/channel.hpp"
+#include "bot/channels/payloads.hpp"
 #include "bot/channels/recent_ids.hpp"
 
 namespace advisor::channels {
@@ -24,8 +25,7 @@ class teams_channel final : public channel_base {
   static constexpr std::size_t dedupe_capacity = 2000;
 
   // verifiers: keyed by the ?id= value ("" for requests without one).
-  teams_channel(const channel_services& services,
-                std::map<std::string, teams_verifier, std::less<>> verifiers);
+  teams_channel(const channel_services& services, std::map<std::string, teams_verifier, std::less<>> verifiers);
 
   route_response handle(const route_request& r) override;
 
@@ -33,9 +33,5 @@ class teams_channel final : public channel_base {
   std::map<std::string, teams_verifier, std::less<>> verifiers_;
   recent_ids answered_{dedupe_capacity};  // activity id -> response body
 };
-
-// The user text of a Teams message: <at>..</at> mentions and other tags
-// removed, common HTML entities decoded, white space trimmed.
-std::string teams_plain_text(std::string_view html);
 
 }  // namespace advisor::channels

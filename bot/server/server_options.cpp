@@ -346,8 +346,8 @@ const std::vector<option_spec>& specs() {
        channel_text_field(&channels::channel_options::slack_signing_secret),
        [](const o&) { return std::string("unset"); }, true},
       {"slack-bot-token", "TOKEN", "Slack bot token (xoxb-...) for Events API answers via chat.postMessage", true,
-       channel_text_field(&channels::channel_options::slack_bot_token),
-       [](const o&) { return std::string("unset"); }, true},
+       channel_text_field(&channels::channel_options::slack_bot_token), [](const o&) { return std::string("unset"); },
+       true},
       {"slack-api-url", "URL", "Slack Web API base URL (http:// or https://)", true,
        [](o& opt, std::string_view v, std::string& err) {
          if (!v.starts_with("http://") && !v.starts_with("https://")) return err = "expected an http(s):// URL", false;
@@ -356,6 +356,16 @@ const std::vector<option_spec>& specs() {
          return true;
        },
        [](const o& opt) { return opt.channels.slack_api_url; }},
+      {"slack-api-timeout", "DURATION", "longest wait for one Slack chat.postMessage call; then it is counted failed",
+       true,
+       [](o& opt, std::string_view v, std::string& err) {
+         std::chrono::milliseconds d{};
+         if (!parse_duration(v, d)) return err = "expected a duration such as 250ms, 10s, 30m or 1h", false;
+         if (d < milliseconds(10)) return err = "must be at least 10ms", false;
+         opt.channels.slack_api_timeout = d;
+         return true;
+       },
+       [](const o& opt) { return show_duration(opt.channels.slack_api_timeout); }},
       {"mattermost-token", "TOKENS",
        "Mattermost webhook/slash-command tokens, comma-separated; enables /hooks/mattermost", true,
        [](o& opt, std::string_view v, std::string&) {

@@ -33,9 +33,17 @@ constexpr const char* discord_sk = "9d61b19deffd5a60ba844af492ec2cc44449c5697b32
 constexpr const char* discord_pk = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 
 // A stand-in for the Slack Web API: records every request and answers
-// {"ok":true}. Runs its own I/O thread.
+// {"ok":true}, or as answer_with() says (an error status, Slack's
+// {"ok":false,...}, or no answer at all). Runs its own I/O thread.
 class fake_slack_api {
  public:
+  // How the next requests are answered.
+  struct answer {
+    http::status status = http::status::ok;
+    std::string body = R"({"ok":true,"ts":"1700000000.000100"})";
+    bool hang = false;  // read the request, then never answer (the connection is held open)
+  };
+
   struct request {
     std::string method;
     std::string target;
@@ -54,6 +62,11 @@ class fake_slack_api {
   }
 
   unsigned short port() const { return acceptor_.local_endpoint().port(); }
+
+  void answer_with(answer a) {
+    std::lock_guard lock(mu_);
+    answer_ = std::move(a);
+  }
 
   // The next request received, waiting up to timeout.
   std::optional<request> next(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
@@ -79,16 +92,20 @@ class fake_slack_api {
       auto c = std::make_shared<connection>(std::move(s));
       http::async_read(c->stream, c->buffer, c->req, [this, c](error_code rec, std::size_t) {
         if (rec) return;
+        answer a;
         {
           std::lock_guard lock(mu_);
           received_.push_back({std::string(c->req.method_string()), std::string(c->req.target()),
                                std::string(c->req[http::field::authorization]),
                                std::string(c->req[http::field::content_type]), c->req.body()});
+          a = answer_;
+          if (a.hang) held_.push_back(c);  // kept open, unanswered, until the stand-in stops
         }
         cv_.notify_all();
-        c->res = http::response<http::string_body>(http::status::ok, 11);
+        if (a.hang) return;
+        c->res = http::response<http::string_body>(a.status, 11);
         c->res.set(http::field::content_type, "application/json");
-        c->res.body() = R"({"ok":true,"ts":"1700000000.000100"})";
+        c->res.body() = a.body;
         c->res.keep_alive(false);
         c->res.prepare_payload();
         http::async_write(c->stream, c->res, [c](error_code, std::size_t) {
@@ -106,6 +123,8 @@ class fake_slack_api {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<request> received_;
+  answer answer_;
+  std::vector<std::shared_ptr<connection>> held_;
 };
 
 std::string now_ts() {
@@ -462,14 +481,17 @@ TEST_CASE("a signed payload with a field of the wrong type gets 400 on every pla
   require_status(slack_post(port, R"({"type":5})", "application/json"), 400);
   require_status(slack_post(port, R"({"type":"url_verification","challenge":5})", "application/json"), 400);
   // Mattermost (JSON outgoing webhook, the right token): text, channel_id must be strings.
-  require_status(post(port, "/hooks/mattermost",
-                      R"({"token":"mm-outgoing-token","channel_id":"c1","user_id":"u1","text":5,"trigger_word":"advisor"})",
-                      "application/json"),
-                 400, "bad_request");
-  require_status(post(port, "/hooks/mattermost",
-                      R"({"token":"mm-outgoing-token","channel_id":7,"user_id":"u1","text":"advisor hi","trigger_word":"advisor"})",
-                      "application/json"),
-                 400, "bad_request");
+  require_status(
+      post(port, "/hooks/mattermost",
+           R"({"token":"mm-outgoing-token","channel_id":"c1","user_id":"u1","text":5,"trigger_word":"advisor"})",
+           "application/json"),
+      400, "bad_request");
+  require_status(
+      post(
+          port, "/hooks/mattermost",
+          R"({"token":"mm-outgoing-token","channel_id":7,"user_id":"u1","text":"advisor hi","trigger_word":"advisor"})",
+          "application/json"),
+      400, "bad_request");
   // Teams: text must be a string.
   const std::string teams = R"({"type":"message","from":{"id":"29:u1"},"conversation":{"id":"19:c1"},"text":5})";
   require_status(
@@ -622,4 +644,238 @@ TEST_CASE("channels without a secret are off (404), a secrets file enables them,
     CHECK(server.output().find("file-secret-value-42") == std::string::npos);
   }
   std::remove(name);
+}
+
+namespace {
+
+// A slash command as Slack sends it: every command carries a fresh
+// trigger_id, while team, channel and user stay the same.
+std::string quiz_slash_body(const std::string& text) {
+  static int trigger = 0;
+  ++trigger;
+  return "token=legacy&team_id=T0042&team_domain=example&channel_id=C0042&channel_name=careers&user_id=U0042"
+         "&user_name=grace&command=%2Fadvisor&text=" +
+         form_escape(text) +
+         "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F42&trigger_id=" + std::to_string(trigger) +
+         ".42.quiz&api_app_id=A0001";
+}
+
+// The text of every block of a Slack answer, joined by newlines.
+std::string all_block_text(const json::object& o) {
+  std::string out;
+  const auto add = [&](const json::value& t) {
+    if (t.is_object() && t.as_object().contains("text") && t.at("text").is_string())
+      out += std::string(t.at("text").as_string()) + "\n";
+  };
+  for (const auto& b : o.at("blocks").as_array()) {
+    const auto& block = b.as_object();
+    if (block.contains("text")) add(block.at("text"));
+    if (block.contains("elements"))
+      for (const auto& e : block.at("elements").as_array()) add(e);
+  }
+  return out;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("Slack: the career-fit questionnaire by offered answer, free text and skip ends in a recommendation",
+          "[e2e][channels]") {
+  fake_slack_api api;
+  server_process server({}, channel_env(api.port()));
+  const auto port = server.port();
+
+  // One turn: the answer's blocks as text, and the context for the checks.
+  json::object o;
+  std::string blocks;
+  const auto turn = [&](const std::string& text) {
+    o = require_json_200(slack_post(port, quiz_slash_body(text)));
+    CHECK(str(o, "response_type") == "ephemeral");
+    blocks = all_block_text(o);
+  };
+
+  // Nothing known yet: the first question, its typical answers and a skip,
+  // as an ephemeral Block Kit answer.
+  turn("Which role suits me?");
+  {
+    INFO(blocks);
+    CHECK(contains(str(o, "text"), "Question 1 of 4: How technical do you want to be"));
+    CHECK(contains(blocks, "Question 1 of 4: How technical do you want to be"));
+    CHECK(contains(blocks, "\xE2\x80\xA2 Deep: software and architecture"));
+    CHECK(contains(blocks, "\xE2\x80\xA2 Constraints and feasibility is enough"));
+    CHECK(contains(blocks, "\xE2\x80\xA2 Skip"));
+    CHECK_FALSE(contains(blocks, "Fit:"));
+  }
+  // An offered answer, as a slash command can give it: its text.
+  turn("Deep: software and architecture");
+  {
+    INFO(blocks);
+    CHECK(contains(blocks, "Question 2 of 4: Whom would you rather work with"));
+    CHECK(contains(blocks, "\xE2\x80\xA2 Engineering teams"));
+  }
+  // Free text.
+  turn("Engineering teams, definitely");
+  {
+    INFO(blocks);
+    CHECK(contains(blocks, "Question 3 of 4: What would you rather be measured on"));
+  }
+  // Skip: nothing recorded, the next question.
+  turn("skip");
+  {
+    INFO(blocks);
+    CHECK(contains(blocks, "Question 4 of 4: Which would you rather own"));
+    CHECK(contains(blocks, "\xE2\x80\xA2 Schedules, risks and dependencies"));
+  }
+  // The last answer, an offered one by its place in the list: the
+  // recommendation, with one cited reason per answer given (the skip gave
+  // none), and no further question.
+  turn("the first one");
+  {
+    INFO(blocks);
+    CHECK_FALSE(contains(blocks, "Question "));
+    CHECK(contains(blocks, "*Fit: TPM (Technical Program Manager)*"));
+    std::size_t reasons = 0;
+    for (std::size_t at = blocks.find("\" \xE2\x86\x92 *tpm*: "); at != std::string::npos;
+         at = blocks.find("\" \xE2\x86\x92 *tpm*: ", at + 1))
+      ++reasons;
+    CHECK(reasons == 3);
+    CHECK(contains(blocks, "\xE2\x80\xA2 \"Deep: software and architecture"));
+    CHECK(contains(blocks, "\xE2\x80\xA2 \"Engineering teams"));
+    CHECK(contains(blocks, "\xE2\x80\xA2 \"the first one (Schedules, risks and dependencies)"));
+    CHECK(contains(blocks, "_Source: "));
+    CHECK(contains(blocks, "\xE2\x80\xA2 Why?"));
+  }
+  require_healthy(port);
+}
+
+namespace {
+
+// Waits (at most timeout) until the metric sample reaches value; returns
+// the last value read.
+double wait_for_metric(unsigned short port, const std::string& prefix, double value,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  double seen = metric(port, prefix);
+  while (seen < value && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    seen = metric(port, prefix);
+  }
+  return seen;
+}
+
+// The log lines (JSON) of server output whose "msg" is event.
+std::vector<json::object> log_events(const std::string& output, const std::string& event) {
+  std::vector<json::object> out;
+  std::size_t start = 0;
+  while (start < output.size()) {
+    const auto end = output.find('\n', start);
+    const std::string line = output.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? output.size() : end + 1;
+    boost::system::error_code ec;
+    auto v = json::parse(line, ec);
+    if (!ec && v.is_object() && line.find("\"" + event + "\"") != std::string::npos) out.push_back(v.as_object());
+  }
+  return out;
+}
+
+std::string slack_event(const std::string& id, const std::string& text) {
+  return R"({"token":"t","team_id":"T0001","api_app_id":"A1","type":"event_callback","event_id":")" + id +
+         R"(","event_time":1700000000,"event":{"type":"app_mention","user":"U0001","text":"<@UBOT> )" + text +
+         R"(","ts":"1.1","channel":"C0001"}})";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Slack chat.postMessage failures (HTTP error, ok:false, no answer in time) are logged, counted, block nothing",
+    "[e2e][channels]") {
+  fake_slack_api api;
+  server_process server({"--slack-api-timeout", "3s"}, channel_env(api.port()));
+  const auto port = server.port();
+  const std::string errors = R"(advisor_slack_posts_total{result="error"})";
+
+  // An HTTP error status.
+  api.answer_with({http::status::internal_server_error, "upstream down", false});
+  require_status(slack_post(port, slack_event("EvF1", "What does a TPM do?"), "application/json"), 200);
+  REQUIRE(api.next().has_value());
+  CHECK(wait_for_metric(port, errors, 1) == 1);
+
+  // Slack's own error: 200 with {"ok":false,"error":...}.
+  api.answer_with({http::status::ok, R"({"ok":false,"error":"channel_not_found"})", false});
+  require_status(slack_post(port, slack_event("EvF2", "What does a PM do?"), "application/json"), 200);
+  REQUIRE(api.next().has_value());
+  CHECK(wait_for_metric(port, errors, 2) == 2);
+
+  // No answer at all: while the post hangs, the event is acknowledged and
+  // other requests are answered; the post fails after --slack-api-timeout.
+  api.answer_with({http::status::ok, "", true});
+  require_status(slack_post(port, slack_event("EvF3", "TPM vs PM?"), "application/json"), 200);
+  REQUIRE(api.next().has_value());  // the advisor is now waiting on the stand-in
+  require_healthy(port);
+  const auto o = require_json_200(slack_post(port, slash_body("C700", "What skills does a TPM need?")));
+  CHECK(contains(str(o, "text"), "Technical Program Manager"));
+  require_json_200(http_post(port, "/api/v1/chat", R"({"text":"What does a PM do?"})"));
+  require_status(slack_post(port, slack_event("EvF4", "What does a PM do?"), "application/json"), 200);
+  REQUIRE(api.next().has_value());
+  // All of that was answered while the hung post was still pending.
+  INFO("failed posts counted when the other requests had been answered (2: they did not wait for the hung post)");
+  CHECK(metric(port, errors) == 2);
+  CHECK(wait_for_metric(port, errors, 4) == 4);
+  CHECK(metric(port, R"(advisor_slack_posts_total{result="ok"})") == -1);
+
+  const auto failures = log_events(server.output(), "slack_post_failed");
+  REQUIRE(failures.size() == 4);
+  INFO(server.output());
+  CHECK(str(failures[0], "level") == "warn");
+  CHECK(contains(str(failures[0], "error"), "status 500"));
+  CHECK(contains(str(failures[1], "error"), "channel_not_found"));
+  CHECK(contains(str(failures[2], "error"), "timeout"));
+  CHECK(contains(str(failures[3], "error"), "timeout"));
+  require_healthy(port);
+  REQUIRE(server.stop() == 0);
+  CHECK_FALSE(contains(server.output(), slack_token));
+}
+
+TEST_CASE("Mattermost slash commands sent as GET: fields from the query string, the token checked", "[e2e][channels]") {
+  fake_slack_api api;
+  server_process server({"--log-level", "debug"}, channel_env(api.port()));
+  const auto port = server.port();
+  const auto get = [&](const std::string& token, const std::string& text,
+                       const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+    http::request<http::string_body> req(
+        http::verb::get,
+        "/hooks/mattermost?channel_id=chan7&channel_name=town-square&command=%2Fadvisor&response_url=http%3A%2F%2Fmm"
+        "%2Fhooks%2Fcommands%2F1&team_domain=acme&team_id=team7&text=" +
+            form_escape(text) + (token.empty() ? "" : "&token=" + token) + "&user_id=user7&user_name=ada",
+        11);
+    for (const auto& [k, v] : headers) req.set(k, v);
+    return http_send(port, std::move(req));
+  };
+
+  auto o = require_json_200(
+      get("mm-slash-token", "What skills does a TPM need?", {{"Authorization", "Token mm-slash-token"}}));
+  CHECK(str(o, "response_type") == "ephemeral");
+  CHECK(contains(str(o, "text"), "Technical Program Manager"));
+  CHECK(contains(str(o, "text"), "*Source: Essential Skills and Competencies"));
+  // The follow-up, the token only in the query: same team, channel and user, same context.
+  o = require_json_200(get("mm-slash-token", "what about PMs?"));
+  CHECK(contains(str(o, "text"), "Product Manager"));
+  CHECK(contains(str(o, "text"), "Essential Skills and Competencies"));
+
+  require_status(get("wrong-token", "what is a PM?"), 401, "unauthorized");
+  require_status(get("", "what is a PM?"), 401, "unauthorized");
+  require_status(get("mm-slash-token", "what is a PM?", {{"Authorization", "Token wrong-token"}}), 401, "unauthorized");
+  require_status(get("mm-outgoing-token", "what is a PM?", {{"Authorization", "Token mm-slash-token"}}), 401,
+                 "unauthorized");
+  require_status(http_get(port, "/hooks/mattermost?token=mm-slash-token&text=%zz&channel_id=c&user_id=u"), 400);
+  require_status(http_get(port, "/hooks/mattermost?token=mm-slash-token&command=%2Fadvisor&text=hi"), 400);
+  CHECK(metric(port, R"(advisor_channel_rejected_total{channel="mattermost",reason="bad_signature"})") == 3);
+  CHECK(metric(port, R"(advisor_channel_rejected_total{channel="mattermost",reason="missing"})") == 1);
+  CHECK(metric(port, R"(advisor_http_requests_total{route="/hooks/mattermost",status="401"})") == 4);
+  require_healthy(port);
+  REQUIRE(server.stop() == 0);
+  CHECK_FALSE(contains(server.output(), "mm-slash-token"));
 }

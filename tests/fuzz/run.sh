@@ -23,8 +23,9 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=()
   for f in tests/fuzz/*_fuzz.cpp; do
     n=$(basename "$f" .cpp)
-    # webhook needs bot/channels (see CMakeLists.txt beside this script).
+    # webhook and payload need bot/channels (see CMakeLists.txt beside this script).
     [[ $n == webhook_fuzz && ! -f bot/channels/request_verifiers.cpp ]] && continue
+    [[ $n == payload_fuzz && ! -f bot/channels/payloads.cpp ]] && continue
     targets+=("${n%_fuzz}")
   done
 fi

@@ -3,8 +3,8 @@
 // raw, unauthenticated bytes. The input is split at NUL bytes into up to
 // three fields (two header values and a body) and goes through every
 // verifier; a request signed with the verifier's own key must verify.
-// The adapters' JSON body parsers need the server's context and are not
-// fuzzed here.
+// The adapters' payload parsers, which run after these checks, are fuzzed
+// by payload_fuzz.cpp.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -48,6 +48,7 @@ TEST_CASE("channel secrets come from ADVISOR_* environment variables", "[server]
                        {{"ADVISOR_SLACK_SIGNING_SECRET", "s3cret"},
                         {"ADVISOR_SLACK_BOT_TOKEN", "xoxb-1"},
                         {"ADVISOR_SLACK_API_URL", "http://127.0.0.1:9/api/"},
+                        {"ADVISOR_SLACK_API_TIMEOUT", "2500ms"},
                         {"ADVISOR_MATTERMOST_TOKEN", "a, b"},
                         {"ADVISOR_TEAMS_SECRETS", "=Zm9v,hr=YmFyYg=="},
                         {"ADVISOR_DISCORD_PUBLIC_KEY", std::string(64, 'a')}},
@@ -57,6 +58,7 @@ TEST_CASE("channel secrets come from ADVISOR_* environment variables", "[server]
   CHECK(o->channels.slack_signing_secret == "s3cret");
   CHECK(o->channels.slack_bot_token == "xoxb-1");
   CHECK(o->channels.slack_api_url == "http://127.0.0.1:9/api");
+  CHECK(o->channels.slack_api_timeout == std::chrono::milliseconds(2500));
   CHECK(o->channels.mattermost_tokens == std::vector<std::string>{"a", "b"});
   REQUIRE(o->channels.teams_secrets.size() == 2);
   CHECK(o->channels.teams_secrets[0] == std::pair<std::string, std::string>{"", "Zm9v"});

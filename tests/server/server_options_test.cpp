@@ -1,7 +1,7 @@
 #include "bot/server/server_options.hpp"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -100,6 +100,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
       {"log-text", "off"},
       {"secrets-file", "none"},
       {"slack-api-url", "https://slack.com/api"},
+      {"slack-api-timeout", "10s"},
       {"discord-public-key", "unset"},
   };
   // Every "--name ... [default: X" in the help text.
@@ -146,6 +147,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
   CHECK_FALSE(o.log_text);
   CHECK(o.secrets_file.empty());
   CHECK(o.channels.slack_api_url == "https://slack.com/api");
+  CHECK(o.channels.slack_api_timeout == 10s);
   CHECK(o.channels.discord_public_key.empty());
   CHECK(o.admin_token.empty());
   CHECK(o.channels.mattermost_tokens.empty());
@@ -155,8 +157,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
 
   // Giving each shown value explicitly changes nothing that is checkable.
   for (const auto& [name, value] : documented) {
-    if (value == "number of cores" || value == "all" || value == "none" || value == "unset" || value == "off")
-      continue;
+    if (value == "number of cores" || value == "all" || value == "none" || value == "unset" || value == "off") continue;
     INFO(name << "=" << value);
     std::string error;
     REQUIRE(args{{"--" + name + "=" + value}}.parse(error).has_value());
