@@ -1,58 +1,81 @@
 #include "bot/sessions/memory_session_store.hpp"
 
 namespace advisor::server {
+namespace {
+
+std::size_t shards_for(std::size_t max_sessions) {
+  return max_sessions >= memory_session_store::min_sharded_sessions ? memory_session_store::shard_count : 1;
+}
+
+}  // namespace
 
 memory_session_store::memory_session_store(std::chrono::nanoseconds idle, std::size_t max_sessions,
                                            std::function<clock::time_point()> now)
-    : idle_(idle), max_sessions_(max_sessions == 0 ? 1 : max_sessions), now_(std::move(now)) {}
+    : idle_(idle),
+      shards_(shards_for(max_sessions)),
+      max_per_shard_(max_sessions == 0 ? 1 : (max_sessions + shards_ - 1) / shards_),
+      now_(std::move(now)) {}
+
+memory_session_store::shard& memory_session_store::shard_of(std::string_view id) {
+  return shard_[shards_ == 1 ? 0 : std::hash<std::string_view>{}(id) % shards_];
+}
 
 std::optional<conversation> memory_session_store::load(std::string_view id) {
   const auto now = now_();
-  std::lock_guard lock(mu_);
-  const auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
+  shard& s = shard_of(id);
+  std::lock_guard lock(s.mu);
+  const auto it = s.index.find(id);
+  if (it == s.index.end()) return std::nullopt;
   const auto node = it->second;
   if (now - node->last_used > idle_) {
-    index_.erase(it);
-    lru_.erase(node);
+    s.index.erase(it);
+    s.lru.erase(node);
     return std::nullopt;
   }
   node->last_used = now;
-  lru_.splice(lru_.begin(), lru_, node);
+  s.lru.splice(s.lru.begin(), s.lru, node);
   return node->conv;
 }
 
 void memory_session_store::save(std::string_view id, const conversation& conv) {
   const auto now = now_();
-  std::lock_guard lock(mu_);
-  if (const auto it = index_.find(id); it != index_.end()) {
+  shard& s = shard_of(id);
+  std::lock_guard lock(s.mu);
+  if (const auto it = s.index.find(id); it != s.index.end()) {
     it->second->conv = conv;
     it->second->last_used = now;
-    lru_.splice(lru_.begin(), lru_, it->second);
+    s.lru.splice(s.lru.begin(), s.lru, it->second);
     return;
   }
-  while (lru_.size() >= max_sessions_) {
-    index_.erase(lru_.back().id);
-    lru_.pop_back();
+  while (s.lru.size() >= max_per_shard_) {
+    s.index.erase(s.lru.back().id);
+    s.lru.pop_back();
   }
-  lru_.push_front(entry{std::string(id), conv, now});
-  index_.emplace(lru_.front().id, lru_.begin());
+  s.lru.push_front(entry{std::string(id), conv, now});
+  s.index.emplace(s.lru.front().id, s.lru.begin());
 }
 
 std::size_t memory_session_store::size() const {
-  std::lock_guard lock(mu_);
-  return lru_.size();
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < shards_; ++i) {
+    std::lock_guard lock(shard_[i].mu);
+    n += shard_[i].lru.size();
+  }
+  return n;
 }
 
 std::size_t memory_session_store::sweep() {
   const auto now = now_();
-  std::lock_guard lock(mu_);
   std::size_t removed = 0;
-  // The list is ordered by last use: expired entries are all at the back.
-  while (!lru_.empty() && now - lru_.back().last_used > idle_) {
-    index_.erase(lru_.back().id);
-    lru_.pop_back();
-    ++removed;
+  for (std::size_t i = 0; i < shards_; ++i) {
+    shard& s = shard_[i];
+    std::lock_guard lock(s.mu);
+    // The list is ordered by last use: expired entries are all at the back.
+    while (!s.lru.empty() && now - s.lru.back().last_used > idle_) {
+      s.index.erase(s.lru.back().id);
+      s.lru.pop_back();
+      ++removed;
+    }
   }
   return removed;
 }

@@ -1,6 +1,9 @@
 #include "bot/sessions/memory_session_store.hpp"
 
 #include <catch2/catch.hpp>
+#include <string>
+#include <thread>
+#include <vector>
 
 using namespace advisor;
 using namespace advisor::server;
@@ -87,4 +90,35 @@ TEST_CASE("memory_session_store evicts the least recently used when full", "[ser
   CHECK(store.load("a").has_value());
   CHECK(store.load("c").has_value());
   CHECK(store.load("d").has_value());
+}
+
+TEST_CASE("memory_session_store with a large cap is sharded: ids spread over shards, the cap still holds", "[server]") {
+  fake_clock clock;
+  const std::size_t cap = memory_session_store::min_sharded_sessions;
+  memory_session_store store(30min, cap, clock.fn());
+  // Twice the cap: every shard fills and evicts its own least recently
+  // used; the total stays within the cap (each shard holds cap / shards).
+  for (std::size_t i = 0; i < 2 * cap; ++i) {
+    store.save(tag("s", static_cast<int>(i)), {});
+    clock.now += 1ms;
+  }
+  CHECK(store.size() <= cap);
+  CHECK(store.size() >= cap - memory_session_store::shard_count);
+  // The most recent ids are all kept; the oldest are all gone.
+  for (std::size_t i = 2 * cap - 64; i < 2 * cap; ++i) CHECK(store.load(tag("s", static_cast<int>(i))).has_value());
+  for (std::size_t i = 0; i < 64; ++i) CHECK_FALSE(store.load(tag("s", static_cast<int>(i))).has_value());
+  // Concurrent savers and loaders on different ids (run under the
+  // sanitizers in CI): nothing lost among the ids saved last.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&store, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        store.save(id, {});
+        (void)store.load(id);
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(store.load("t3-199").has_value());
+  CHECK(store.size() <= cap);
 }
