@@ -1,0 +1,136 @@
+// A WebSocket peer that sends but never reads, against the real server:
+// the outbound queue limit (--max-queue) and its documented back-pressure
+// (websocket_session.hpp: when the queue is full the server stops reading
+// that peer, so TCP flow control slows the sender).
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <fstream>
+
+#include "tests/e2e/clients.hpp"
+#include "tests/e2e/raw_peer.hpp"
+#include "tests/e2e/server_process.hpp"
+
+using namespace advisor::test;
+namespace json = boost::json;
+
+namespace {
+
+// The process's resident set (VmRSS) in KiB; -1 when unreadable.
+long rss_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+double metric(unsigned short port, const std::string& name) {
+  const auto body = http_get(port, "/metrics").response.body();
+  const auto at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(body.substr(at + name.size() + 2));
+}
+
+std::string message(int n) {
+  // The id pads each frame to about 300 bytes, so few frames fill the
+  // socket buffers.
+  return R"({"type":"message","id":"s)" + std::to_string(n) + "-" + std::string(240, 'x') + R"(","text":"TPM vs PM?"})";
+}
+
+std::string id_of(int n) { return "s" + std::to_string(n) + "-" + std::string(240, 'x'); }
+
+}  // namespace
+
+TEST_CASE("a peer that sends without reading is no longer read at --max-queue; others are answered; it catches up",
+          "[e2e]") {
+  // Far more than the socket buffers hold: a server that kept reading would
+  // accept them all (and queue every reply in memory).
+  constexpr int max_messages = 4000;
+  server_process server({"--max-queue", "4", "--msg-rate", "0"});
+  // Small buffers on the slow peer's side, so its kernel holds little.
+  raw_peer slow(server.port(), 4096, 8192);
+  REQUIRE(slow.upgrade().starts_with("HTTP/1.1 101"));
+  const long rss_before = rss_kib(server.pid());
+
+  // Write without reading until the socket stays unwritable for a second
+  // (the server has stopped reading it) or every message went out.
+  std::string unsent;
+  int started = 0;  // frames begun (the last one may be partly sent)
+  bool stalled = false;
+  while (!stalled && (started < max_messages || !unsent.empty())) {
+    if (unsent.empty()) unsent = client_frame(1, message(started++));
+    const ssize_t n = ::send(slow.fd(), unsent.data(), unsent.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      unsent.erase(0, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EAGAIN) {
+      pollfd p{slow.fd(), POLLOUT, 0};
+      stalled = ::poll(&p, 1, 1000) == 0;
+    } else {
+      FAIL("send: " << std::strerror(errno));
+    }
+  }
+  const double read_by_server = metric(server.port(), "advisor_messages_total");
+  INFO(started << " messages begun; the server has read " << read_by_server);
+  REQUIRE(stalled);  // else the server read everything: no back-pressure
+  REQUIRE(read_by_server >= 1);
+  REQUIRE(read_by_server < started - 100);  // the rest waits, unread, in the socket buffers
+
+  // Its replies are not piling up in the server's memory.
+  const long rss_stalled = rss_kib(server.pid());
+  INFO("server RSS " << rss_before << " KiB before, " << rss_stalled << " KiB while stalled");
+  REQUIRE(rss_stalled - rss_before < 8 * 1024);
+
+  // Another client is answered meanwhile (bounded by the client's 5 s).
+  {
+    ws_client other;
+    REQUIRE(!other.connect(server.port()));
+    REQUIRE(str(other.read_json(), "type") == "welcome");
+    REQUIRE(!other.send_text(R"({"type":"message","id":"o1","text":"What does a TPM do?"})"));
+    const auto r = other.read_json();
+    INFO("read: " << other.last_error().message());
+    REQUIRE(str(r, "reply_to") == "o1");
+    REQUIRE(str(r, "intent") == "role_definition");
+    other.close();
+  }
+
+  // The slow peer reads again: the server resumes, and every message begun
+  // gets exactly one reply, in order, after the welcome.
+  int replies = 0;
+  bool welcomed = false;
+  std::string mismatch;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (replies < started && mismatch.empty() && !slow.closed() && std::chrono::steady_clock::now() < deadline) {
+    if (!unsent.empty()) {
+      const ssize_t n = ::send(slow.fd(), unsent.data(), unsent.size(), MSG_NOSIGNAL);
+      if (n > 0) unsent.erase(0, static_cast<std::size_t>(n));
+    }
+    slow.read_some(std::chrono::milliseconds(100));
+    while (auto f = take_server_frame(slow.received())) {
+      if (f->opcode != 1) continue;  // (a ping)
+      boost::system::error_code ec;
+      const auto v = json::parse(f->payload, ec);
+      const auto o = !ec && v.is_object() ? v.as_object() : json::object{};
+      if (!welcomed) {
+        welcomed = str(o, "type") == "welcome";
+        if (!welcomed) mismatch = "first frame: " + f->payload.substr(0, 200);
+      } else if (str(o, "type") != "reply" || str(o, "reply_to") != id_of(replies)) {
+        mismatch = "answer " + std::to_string(replies) + ": " + f->payload.substr(0, 200);
+      } else {
+        ++replies;
+      }
+    }
+  }
+  INFO(mismatch);
+  REQUIRE(mismatch.empty());
+  REQUIRE(welcomed);
+  REQUIRE(replies == started);
+  REQUIRE(metric(server.port(), "advisor_messages_total") == started + 1);  // + the other client's
+
+  // A normal close completes both ways.
+  REQUIRE(slow.send_all(client_frame(8, std::string("\x03\xe8", 2))));
+  const auto close = slow.take_frame();
+  REQUIRE(close.has_value());
+  REQUIRE(close->opcode == 8);
+  REQUIRE(slow.wait_closed(std::chrono::seconds(10)));
+  slow.close();  // else the server's side waits for the end of the stream
+  REQUIRE(server.stop() == 0);
+}
