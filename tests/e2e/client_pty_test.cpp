@@ -124,47 +124,48 @@ class pty_client {
 TEST_CASE("advisor-client in a terminal: prompt, numbered suggestions, /json and /reset", "[e2e][client]") {
   server_process server;
   pty_client client({"--no-color", "ws://127.0.0.1:" + std::to_string(server.port()) + "/ws"});
-  INFO("terminal output:\n" << client.output());
+  // Waits for needle on the terminal; the output from there on.
+  const auto see = [&client](const std::string& needle) {
+    auto rest = client.expect(needle);
+    INFO("waited in vain for \"" << needle << "\"; the terminal showed:\n" << client.output());
+    REQUIRE(!rest.empty());
+    return rest;
+  };
 
-  REQUIRE(!client.expect("Type a question, a suggestion's number, or /help").empty());
-  REQUIRE(!client.expect("> ").empty());
+  see("Type a question, a suggestion's number, or /help");
+  see("> ");
 
   client.type("What does a TPM do?\r");
-  REQUIRE(!client.expect("A Technical Program Manager (TPM) coordinates").empty());
-  const auto listed = client.expect("Suggestions:");
-  REQUIRE(!listed.empty());
-  const auto first = client.expect("1. ");
-  REQUIRE(!first.empty());
-  const std::string suggestion = pty_client::first_line(first.substr(3));
+  see("A Technical Program Manager (TPM) coordinates");
+  see("Suggestions:");
+  const std::string suggestion = pty_client::first_line(see("1. ").substr(3));
   REQUIRE(!suggestion.empty());
-  REQUIRE(!client.expect("> ").empty());
+  see("> ");
 
   // Its number asks that suggestion, and the answer comes.
   client.type("1\r");
-  REQUIRE(!client.expect("asking: " + suggestion).empty());
-  REQUIRE(!client.expect("Source: ").empty());
-  REQUIRE(!client.expect("> ").empty());
+  see("asking: " + suggestion);
+  see("Source: ");
+  see("> ");
 
   // Raw frames from here on, to see intents.
   client.type("/json\r");
-  REQUIRE(!client.expect("Raw JSON output on").empty());
+  see("Raw JSON output on");
   client.type("What skills does a TPM need?\r");
-  REQUIRE(!client.expect(R"("intent":"skills")").empty());
-  REQUIRE(!client.expect("> ").empty());
+  see(R"("intent":"skills")");
+  see("> ");
 
   // After /reset, "what about PMs?" no longer follows up on skills: with no
   // topic it is answered as a question about the role itself.
   client.type("/reset\r");
-  REQUIRE(!client.expect(R"("type":"reset_ok")").empty());
-  REQUIRE(!client.expect("> ").empty());
+  see(R"("type":"reset_ok")");
+  see("> ");
   client.type("what about PMs?\r");
-  const auto reply = client.expect(R"({"type":"reply")");
-  REQUIRE(!reply.empty());
-  const std::string frame = pty_client::first_line(reply);
+  const std::string frame = pty_client::first_line(see(R"({"type":"reply")"));
   INFO(frame);
   CHECK(frame.find(R"("intent":"skills")") == std::string::npos);
   CHECK(frame.find(R"("intent":"role_definition")") != std::string::npos);
-  REQUIRE(!client.expect("> ").empty());
+  see("> ");
 
   client.type("/quit\r");
   REQUIRE(client.wait_exit(std::chrono::seconds(10)) == 0);
