@@ -54,7 +54,8 @@ std::string roles_of(const json::object& r) {
 
 json::object chat(unsigned short port, const std::string& body) {
   const auto r = http_post(port, "/api/v1/chat", body);
-  INFO(r.response.body());
+  INFO("POST /api/v1/chat: " << r.ec.message() << "; " << r.response.body());
+  REQUIRE(!r.ec);  // no answer within 5 s, say: else it would pass as the default 200
   REQUIRE(r.response.result_int() == 200);
   return json_body(r.response);
 }

@@ -372,8 +372,10 @@ TEST_CASE("reload: a Kubernetes ConfigMap swap (the ..data symlink replaced atom
 
   REQUIRE(::kill(server.pid(), SIGHUP) == 0);
   REQUIRE(wait_for_reload_outcome(server, 0) == 1);
-  INFO(server.output());
-  REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  {
+    INFO(server.output());
+    REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  }
   const auto v2 = readyz_version(server.port());
   REQUIRE(v2 != v1);
   REQUIRE(ask_version(ws, "k2") == v2);
@@ -428,8 +430,10 @@ TEST_CASE("reload: a rule added, then removed, changes the answer to a message o
                           R"( "all": ["quokka"]}]})");
   REQUIRE(::kill(server.pid(), SIGHUP) == 0);
   REQUIRE(wait_for_reload_outcome(server, 0) == 1);
-  INFO(server.output());
-  REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  {
+    INFO(server.output());
+    REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  }
   const auto with_rule = ask_probe();
   REQUIRE(str(with_rule, "intent") == "career_path");
   REQUIRE(str(with_rule, "rule") == "career_path.quokka");
