@@ -19,6 +19,7 @@ TEST_CASE("a connection that sends nothing, or half an upgrade request, is close
   raw_peer slow_headers(server.port());  // a plain request whose headers stall
   REQUIRE(slow_headers.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
 
+  INFO("a connection still open 10 s later outlived --http-timeout 1s");
   REQUIRE(silent.wait_closed(std::chrono::seconds(10)));
   REQUIRE(half.wait_closed(std::chrono::seconds(10)));
   REQUIRE(slow_headers.wait_closed(std::chrono::seconds(10)));
@@ -50,6 +51,7 @@ TEST_CASE("a WebSocket peer that never answers the server's close frame is dropp
   REQUIRE(close->payload.size() >= 2);
   REQUIRE(((static_cast<unsigned char>(close->payload[0]) << 8) | static_cast<unsigned char>(close->payload[1])) ==
           1003);
+  INFO("still open 10 s after the close frame: --handshake-timeout 1s was not applied");
   REQUIRE(peer.wait_closed(std::chrono::seconds(10)));
 }
 
@@ -70,7 +72,7 @@ TEST_CASE("SIGTERM with connections that stay open exits 0 once --shutdown-timeo
   REQUIRE(close->opcode == 8);  // 1001, which the peer never answers
   // The bound: the 1 s drain plus start-up slack for a slow (sanitized) build.
   const int status = server.wait(std::chrono::seconds(6));
-  INFO(server.output());
+  INFO("exit status (-1: still running 6 s after SIGTERM, or killed); log:\n" << server.output());
   REQUIRE(status == 0);
   REQUIRE(server.output().find("\"shutdown_timeout\"") != std::string::npos);
   REQUIRE(ws.wait_closed(std::chrono::seconds(5)));
