@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "tests/e2e/clients.hpp"
 #include "tests/e2e/raw_peer.hpp"
@@ -38,43 +39,62 @@ std::string message(int n) {
 
 std::string id_of(int n) { return "s" + std::to_string(n) + "-" + std::string(240, 'x'); }
 
+// How far filling a peer's way in got.
+struct fill_result {
+  int started = 0;       // frames begun (the last one may be partly sent)
+  std::string unsent;    // the rest of the last frame
+  bool stalled = false;  // the socket stayed unwritable for a second
+};
+
+// Sends message frames on peer without reading, until its socket stays
+// unwritable for a second (the server has stopped reading it) or `limit`
+// frames went out.
+fill_result fill(raw_peer& peer, int limit) {
+  fill_result r;
+  while (!r.stalled && (r.started < limit || !r.unsent.empty())) {
+    if (r.unsent.empty()) r.unsent = client_frame(1, message(r.started++));
+    const ssize_t n = ::send(peer.fd(), r.unsent.data(), r.unsent.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      r.unsent.erase(0, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EAGAIN) {
+      pollfd p{peer.fd(), POLLOUT, 0};
+      r.stalled = ::poll(&p, 1, 1000) == 0;
+    } else {
+      FAIL("send: " << std::strerror(errno));
+    }
+  }
+  return r;
+}
+
 }  // namespace
 
-TEST_CASE("a peer that sends without reading is no longer read at --max-queue; others are answered; it catches up",
+TEST_CASE("peers that send without reading are no longer read at --max-queue; others are answered; they catch up",
           "[e2e]") {
   // Far more than the socket buffers hold: a server that kept reading would
   // accept them all (and queue every reply in memory).
   constexpr int max_messages = 4000;
   server_process server({"--max-queue", "4", "--msg-rate", "0"});
-  // Small buffers on the slow peer's side, so its kernel holds little.
+  // Small buffers on the slow peers' side, so their kernel holds little.
+  // One reads again later, the other goes away.
   raw_peer slow(server.port(), 4096, 8192);
+  raw_peer quitter(server.port(), 4096, 8192);
   REQUIRE(slow.upgrade().starts_with("HTTP/1.1 101"));
+  REQUIRE(quitter.upgrade().starts_with("HTTP/1.1 101"));
   const long rss_before = rss_kib(server.pid());
 
-  // Write without reading until the socket stays unwritable for a second
-  // (the server has stopped reading it) or every message went out.
-  std::string unsent;
-  int started = 0;  // frames begun (the last one may be partly sent)
-  bool stalled = false;
-  while (!stalled && (started < max_messages || !unsent.empty())) {
-    if (unsent.empty()) unsent = client_frame(1, message(started++));
-    const ssize_t n = ::send(slow.fd(), unsent.data(), unsent.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      unsent.erase(0, static_cast<std::size_t>(n));
-    } else if (n < 0 && errno == EAGAIN) {
-      pollfd p{slow.fd(), POLLOUT, 0};
-      stalled = ::poll(&p, 1, 1000) == 0;
-    } else {
-      FAIL("send: " << std::strerror(errno));
-    }
-  }
-  const double read_by_server = metric(server.port(), "advisor_messages_total");
-  INFO(started << " messages begun; the server has read " << read_by_server);
-  REQUIRE(stalled);  // else the server read everything: no back-pressure
-  REQUIRE(read_by_server >= 1);
-  REQUIRE(read_by_server < started - 100);  // the rest waits, unread, in the socket buffers
+  auto s = fill(slow, max_messages);
+  const double read_slow = metric(server.port(), "advisor_messages_total");
+  INFO(s.started << " messages begun; the server has read " << read_slow);
+  REQUIRE(s.stalled);  // else the server read everything: no back-pressure
+  REQUIRE(read_slow >= 1);
+  REQUIRE(read_slow < s.started - 100);  // the rest waits, unread, in the socket buffers
+  const auto q = fill(quitter, max_messages);
+  const double read_quitter = metric(server.port(), "advisor_messages_total") - read_slow;
+  INFO(q.started << " messages begun by the second peer; the server has read " << read_quitter);
+  REQUIRE(q.stalled);
+  REQUIRE(read_quitter < q.started - 100);
 
-  // Its replies are not piling up in the server's memory.
+  // Their replies are not piling up in the server's memory.
   const long rss_stalled = rss_kib(server.pid());
   INFO("server RSS " << rss_before << " KiB before, " << rss_stalled << " KiB while stalled");
   REQUIRE(rss_stalled - rss_before < 8 * 1024);
@@ -92,16 +112,26 @@ TEST_CASE("a peer that sends without reading is no longer read at --max-queue; o
     other.close();
   }
 
+  // The second peer goes away without reading: its connection ends on the
+  // server too (left open: the slow peer and the /metrics request itself).
+  quitter.close();
+  const auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  double open = -1;
+  while ((open = metric(server.port(), "advisor_connections_current")) != 2 &&
+         std::chrono::steady_clock::now() < gone_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(open == 2);
+
   // The slow peer reads again: the server resumes, and every message begun
   // gets exactly one reply, in order, after the welcome.
   int replies = 0;
   bool welcomed = false;
   std::string mismatch;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (replies < started && mismatch.empty() && !slow.closed() && std::chrono::steady_clock::now() < deadline) {
-    if (!unsent.empty()) {
-      const ssize_t n = ::send(slow.fd(), unsent.data(), unsent.size(), MSG_NOSIGNAL);
-      if (n > 0) unsent.erase(0, static_cast<std::size_t>(n));
+  while (replies < s.started && mismatch.empty() && !slow.closed() && std::chrono::steady_clock::now() < deadline) {
+    if (!s.unsent.empty()) {
+      const ssize_t n = ::send(slow.fd(), s.unsent.data(), s.unsent.size(), MSG_NOSIGNAL);
+      if (n > 0) s.unsent.erase(0, static_cast<std::size_t>(n));
     }
     slow.read_some(std::chrono::milliseconds(100));
     while (auto f = take_server_frame(slow.received())) {
@@ -122,8 +152,10 @@ TEST_CASE("a peer that sends without reading is no longer read at --max-queue; o
   INFO(mismatch);
   REQUIRE(mismatch.empty());
   REQUIRE(welcomed);
-  REQUIRE(replies == started);
-  REQUIRE(metric(server.port(), "advisor_messages_total") == started + 1);  // + the other client's
+  REQUIRE(replies == s.started);
+  // Every message read was answered once: the slow peer's, what was read of
+  // the second peer's, and the other client's.
+  REQUIRE(metric(server.port(), "advisor_messages_total") == s.started + read_quitter + 1);
 
   // A normal close completes both ways.
   REQUIRE(slow.send_all(client_frame(8, std::string("\x03\xe8", 2))));
