@@ -206,7 +206,7 @@ TEST_CASE("redis: a Slack channel's follow-up is answered in context by another 
   CHECK(other.find("Essential Skills and Competencies") == std::string::npos);
 }
 
-TEST_CASE("redis: a frozen Redis (SIGSTOP) past the store's timeout does not hold replies; SIGCONT recovers",
+TEST_CASE("redis: a frozen Redis (SIGSTOP) past the store's timeout does not hold replies, and SIGCONT recovers",
           "[e2e][redis]") {
   redis_process redis;
   server_process a({"--sessions", redis.url()});

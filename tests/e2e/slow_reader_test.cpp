@@ -68,7 +68,7 @@ fill_result fill(raw_peer& peer, int limit) {
 
 }  // namespace
 
-TEST_CASE("peers that send without reading are no longer read at --max-queue; others are answered; they catch up",
+TEST_CASE("peers that send without reading are no longer read at --max-queue, others are answered, and they catch up",
           "[e2e]") {
   // Far more than the socket buffers hold: a server that kept reading would
   // accept them all (and queue every reply in memory).
