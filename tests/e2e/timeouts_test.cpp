@@ -5,7 +5,9 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <thread>
 
+#include "tests/e2e/clients.hpp"
 #include "tests/e2e/raw_peer.hpp"
 #include "tests/e2e/server_process.hpp"
 
@@ -65,6 +67,15 @@ TEST_CASE("SIGTERM with connections that stay open exits 0 once --shutdown-timeo
   REQUIRE(ws.take_frame().has_value());  // the welcome: the session is open
   raw_peer stalled(server.port());
   REQUIRE(stalled.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+  // Both accepted (with the /metrics request itself: 3) before the signal.
+  const auto accepted_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool accepted = false;
+  while (!accepted && std::chrono::steady_clock::now() < accepted_by) {
+    accepted = http_get(server.port(), "/metrics").response.body().find("\nadvisor_connections_current 3\n") !=
+               std::string::npos;
+    if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(accepted);
 
   REQUIRE(::kill(server.pid(), SIGTERM) == 0);
   const auto close = ws.take_frame();
