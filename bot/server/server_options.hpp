@@ -31,8 +31,8 @@ struct server_options {
   unsigned threads = 0;          // I/O threads; 0 means one per core
 
   // --- data ---
-  std::filesystem::path rules_dir;      // rules/*.json; default: the source tree's rules/
-  std::filesystem::path knowledge_dir;  // knowledge/*.json; default: the source tree's knowledge/
+  std::filesystem::path rules_dir;          // rules/*.json; default: the source tree's rules/
+  std::filesystem::path knowledge_dir;      // knowledge/*.json; default: the source tree's knowledge/
   std::filesystem::path conversations_dir;  // conversation checks (*.jsonl) every rule set must pass at start,
                                             // --check and reload; default: the source tree's
                                             // rules/checks; empty ("none"): no checks
@@ -54,10 +54,13 @@ struct server_options {
   std::size_t max_connections = 20000;      // open TCP connections; past it: 503 (WebSocket upgrades too)
 
   // --- timeouts ---
-  std::chrono::milliseconds handshake_timeout = 10s;  // WebSocket opening and closing handshakes
+  std::chrono::milliseconds handshake_timeout = 10s;  // WebSocket opening (once the upgrade request is read)
+                                                      // and closing handshakes
   std::chrono::milliseconds idle_timeout = 60s;       // WebSocket: ping after half of it idle, close after all of it
-  std::chrono::milliseconds http_timeout = 30s;       // HTTP: reading one request, and keep-alive idle time
-  std::chrono::milliseconds shutdown_timeout = 5s;    // SIGTERM/SIGINT: longest wait for connections to finish
+  std::chrono::milliseconds http_timeout = 30s;       // HTTP: reading one request (a WebSocket upgrade request
+                                                      // too), and keep-alive idle time
+  std::chrono::milliseconds shutdown_timeout = 5s;    // SIGTERM/SIGINT: longest wait for connections to finish;
+                                                      // then those still open are closed and the exit is 0
 
   // --- sessions ---
   std::chrono::milliseconds session_idle = 30min;  // a conversation's context is forgotten after this idle time

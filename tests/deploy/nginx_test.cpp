@@ -2,12 +2,14 @@
 // real nginx, a throw-away certificate, wss:// chat and HTTPS API calls
 // through it. To add a route test (say a signed webhook under /hooks/...),
 // start a `front` and use https_post_json(front.nginx.tls_port(), ...).
-#include <catch2/catch.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <catch2/catch.hpp>
+
 #include "tests/deploy/nginx_process.hpp"
 #include "tests/deploy/tls_clients.hpp"
+#include "tests/e2e/client_run.hpp"
 #include "tests/e2e/server_process.hpp"
 
 using namespace advisor::test;
@@ -184,4 +186,26 @@ TEST_CASE("nginx: a signed Teams webhook is answered through the TLS proxy, a ta
   const auto bad = https_post_json(f.nginx.tls_port(), f.ca(), "/hooks/teams", tampered, {{"Authorization", auth}});
   REQUIRE(!bad.ec);
   CHECK(bad.response.result_int() == 401);
+}
+
+TEST_CASE("nginx: advisor-client over wss:// refuses an untrusted certificate (exit 2), --insecure chats",
+          "[deploy][e2e][client]") {
+  front f;
+  temp_file script("What does a TPM do?\n");
+  const std::string url = "wss://127.0.0.1:" + std::to_string(f.nginx.tls_port()) + "/ws";
+
+  // nginx's throw-away certificate is in no trust store the client uses.
+  const auto refused = run_client("--timeout 20 --script " + script.path.string() + " " + url);
+  INFO(refused.out << refused.err);
+  CHECK(refused.status == 2);  // connection failed (TLS failure)
+  CHECK(refused.err.find("TLS handshake failed") != std::string::npos);
+  CHECK(refused.err.find("not trusted") != std::string::npos);
+  CHECK(refused.err.find("--insecure") != std::string::npos);
+  CHECK(refused.out.find("Technical Program Manager (TPM) coordinates") == std::string::npos);
+
+  const auto insecure = run_client("--insecure --timeout 20 --script " + script.path.string() + " " + url);
+  INFO(insecure.out << insecure.err << "\n" << f.nginx.error_log());
+  CHECK(insecure.status == 0);
+  CHECK(insecure.out.find("Hi! Ask me how a Technical Program Manager") != std::string::npos);
+  CHECK(insecure.out.find("A Technical Program Manager (TPM) coordinates") != std::string::npos);
 }

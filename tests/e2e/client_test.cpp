@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/e2e/binaries.hpp"
+#include "tests/e2e/client_run.hpp"
 #include "tests/e2e/clients.hpp"
 #include "tests/e2e/server_process.hpp"
 
@@ -21,48 +21,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
-
-struct client_run {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// A file under the temp directory, removed on scope exit.
-struct temp_file {
-  fs::path path;
-  explicit temp_file(const std::string& content) {
-    static int n = 0;
-    path = fs::temp_directory_path() /
-           ("advisor-client-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    std::ofstream(path) << content;
-  }
-  ~temp_file() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs advisor-client with args (and stdin from stdin_file when given) to
-// completion, bounded by `timeout`.
-client_run run_client(const std::string& args, const fs::path& stdin_file = "/dev/null") {
-  temp_file out(""), err("");
-  const std::string cmd = "timeout 30 " + advisor::test::client_binary() + " --no-color " + args + " < " +
-                          stdin_file.string() + " > " + out.path.string() + " 2> " + err.path.string();
-  const int status = std::system(cmd.c_str());
-  client_run r;
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out.path);
-  r.err = slurp(err.path);
-  return r;
-}
 
 std::string url(const server_process& s) { return "ws://127.0.0.1:" + std::to_string(s.port()) + "/ws"; }
 
@@ -215,7 +173,8 @@ TEST_CASE("advisor-client exit codes: protocol error 3, timeout 4", "[e2e][clien
   }
 }
 
-TEST_CASE("advisor-client: the career-fit questionnaire by numbered chip, free text and skip, then why", "[e2e][client]") {
+TEST_CASE("advisor-client: the career-fit questionnaire by numbered chip, free text and skip, then why",
+          "[e2e][client]") {
   server_process server;
   temp_file script("Which role suits me?\n1\nEngineering teams, definitely\nskip\n1\nwhy?\n");
   const auto r = run_client("--json --script " + script.path.string() + " " + url(server));

@@ -114,6 +114,16 @@ class redis_process {
     }
   }
 
+  // Freezes redis-server (SIGSTOP): connections are still accepted by the
+  // kernel, but nothing is answered, like a stalled server. resume() or
+  // stop() ends that.
+  void pause() {
+    if (pid_ > 0) ::kill(pid_, SIGSTOP);
+  }
+  void resume() {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
+  }
+
   // Stops redis-server (SIGKILL: no goodbye to clients, like a crash).
   void stop() {
     if (pid_ <= 0) return;

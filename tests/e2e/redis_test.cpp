@@ -54,7 +54,8 @@ std::string roles_of(const json::object& r) {
 
 json::object chat(unsigned short port, const std::string& body) {
   const auto r = http_post(port, "/api/v1/chat", body);
-  INFO(r.response.body());
+  INFO("POST /api/v1/chat: " << r.ec.message() << "; " << r.response.body());
+  REQUIRE(!r.ec);  // no answer within 5 s, say: else it would pass as the default 200
   REQUIRE(r.response.result_int() == 200);
   return json_body(r.response);
 }
@@ -203,4 +204,80 @@ TEST_CASE("redis: a Slack channel's follow-up is answered in context by another 
   // Another channel has no such context on either replica.
   const auto other = slash(b.port(), "C200", "what about PMs?");
   CHECK(other.find("Essential Skills and Competencies") == std::string::npos);
+}
+
+TEST_CASE("redis: a frozen Redis (SIGSTOP) past the store's timeout does not hold replies, and SIGCONT recovers",
+          "[e2e][redis]") {
+  redis_process redis;
+  server_process a({"--sessions", redis.url()});
+  ws_client ws;
+  REQUIRE(!ws.connect(a.port()));
+  const auto session = str(ws.read_json(), "session");
+  REQUIRE(str(ask(ws, "1", "What skills does a PM need?"), "intent") == "skills");
+  REQUIRE(wait_for_topic(redis, session));
+  const auto api = chat(a.port(), R"({"text":"How technical is a TPM?"})");
+  const auto api_session = str(api, "session");
+  REQUIRE(wait_for_topic(redis, api_session));
+
+  redis.pause();
+  // The open chat goes on in context; its saves time out behind the replies.
+  for (const auto* id : {"2", "3", "4"}) {
+    const auto r = ask(ws, id, "what about TPMs?");
+    REQUIRE(str(r, "intent") == "skills");
+    REQUIRE(roles_of(r) == "tpm ");
+  }
+  // A request that loads its session waits for the store's timeout, then is
+  // answered without it: a fresh conversation, so no follow-up on the topic.
+  const auto c = chat(a.port(), R"({"text":"and for product managers?","session":")" + api_session + R"("})");
+  REQUIRE(str(c, "type") == "reply");
+  REQUIRE(str(c, "intent") == "role_definition");
+  REQUIRE(a.wait_for_output("\"session_store_down\""));
+  REQUIRE(metric(a.port(), "advisor_session_store_up") == 0);
+  REQUIRE(metric(a.port(), "advisor_session_store_errors_total") >= 1);
+
+  redis.resume();
+  // Back after the reconnect interval: new conversations are stored again.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string again;
+  while (std::chrono::steady_clock::now() < deadline) {
+    again = str(chat(a.port(), R"({"text":"hi"})"), "session");
+    if (redis_command(redis.port(), "EXISTS advisor:session:" + again) == ":1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(redis_command(redis.port(), "EXISTS advisor:session:" + again) == ":1");
+  REQUIRE(a.wait_for_output("\"session_store_up\""));
+  REQUIRE(metric(a.port(), "advisor_session_store_up") == 1);
+  REQUIRE(str(ask(ws, "5", "What does a TPM do?"), "intent") == "role_definition");
+}
+
+TEST_CASE("redis: using a conversation resets its key's expiry to the whole idle time", "[e2e][redis]") {
+  redis_process redis;
+  server_process a({"--sessions", redis.url(), "--session-idle", "10m"});
+  const auto first = chat(a.port(), R"({"text":"What skills does a PM need?"})");
+  const auto session = str(first, "session");
+  REQUIRE(wait_for_topic(redis, session));
+  const std::string key = "advisor:session:" + session;
+  const auto pttl = [&] {
+    const auto v = redis_command(redis.port(), "PTTL " + key);
+    return v.size() > 1 && v[0] == ':' ? std::stoll(v.substr(1)) : -100;
+  };
+
+  // Age the key as if the conversation had been idle: 5 s left.
+  REQUIRE(redis_command(redis.port(), "PEXPIRE " + key + " 5000") == ":1");
+  REQUIRE(pttl() <= 5000);
+
+  // Using it answers in context and gives the key its 10 minutes again.
+  const auto second = chat(a.port(), R"({"text":"what about TPMs?","session":")" + session + R"("})");
+  REQUIRE(str(second, "session") == session);
+  REQUIRE(str(second, "intent") == "skills");
+  REQUIRE(roles_of(second) == "tpm ");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  long long left = pttl();
+  while (left <= 9 * 60 * 1000 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    left = pttl();
+  }
+  INFO("PTTL " << left);
+  REQUIRE(left > 9 * 60 * 1000);
+  REQUIRE(left <= 10 * 60 * 1000);
 }

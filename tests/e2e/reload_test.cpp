@@ -33,8 +33,7 @@ struct data_copy {
     dir = tmpl;
     fs::copy(source_dir / "rules", dir / "rules", fs::copy_options::recursive);
     fs::copy(source_dir / "knowledge", dir / "knowledge", fs::copy_options::recursive);
-    fs::copy(fs::path(ADVISOR_SOURCE_DIR) / "rules" / "checks", dir / "conversations",
-             fs::copy_options::recursive);
+    fs::copy(fs::path(ADVISOR_SOURCE_DIR) / "rules" / "checks", dir / "conversations", fs::copy_options::recursive);
   }
   ~data_copy() {
     std::error_code ec;
@@ -366,17 +365,17 @@ TEST_CASE("reload: a Kubernetes ConfigMap swap (the ..data symlink replaced atom
   // The update: a new directory with a changed intents.json, then the swap.
   fs::create_directories(mount / "..2026_01_02_v2");
   for (const auto& n : names) fs::copy_file(mount / "..2026_01_01_v1" / n, mount / "..2026_01_02_v2" / n);
-  {
-    std::ofstream(mount / "..2026_01_02_v2" / "intents.json", std::ios::app) << "\n";
-  }
+  { std::ofstream(mount / "..2026_01_02_v2" / "intents.json", std::ios::app) << "\n"; }
   fs::create_directory_symlink("..2026_01_02_v2", mount / "..data_tmp");
   fs::rename(mount / "..data_tmp", mount / "..data");
   fs::remove_all(mount / "..2026_01_01_v1");
 
   REQUIRE(::kill(server.pid(), SIGHUP) == 0);
   REQUIRE(wait_for_reload_outcome(server, 0) == 1);
-  INFO(server.output());
-  REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  {
+    INFO(server.output());
+    REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  }
   const auto v2 = readyz_version(server.port());
   REQUIRE(v2 != v1);
   REQUIRE(ask_version(ws, "k2") == v2);
@@ -401,5 +400,54 @@ TEST_CASE("reload: a change in knowledge only is a new version", "[e2e][reload]"
   REQUIRE(str(body, "previous") == v1);
   REQUIRE(str(body, "version") != v1);
   REQUIRE(ask_version(ws, "n2") == str(body, "version"));
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("reload: a rule added, then removed, changes the answer to a message only it matches", "[e2e][reload]") {
+  data_copy data;
+  server_process server(data.args());
+  ws_client ws;
+  REQUIRE(!ws.connect(server.port()));
+  REQUIRE(str(ws.read_json(), "type") == "welcome");
+  // No shipped rule knows the word; each question starts a fresh topic.
+  int n = 0;
+  const auto ask_probe = [&] {
+    REQUIRE(!ws.send_text(R"({"type":"reset"})"));
+    REQUIRE(str(ws.read_json(), "type") == "reset_ok");
+    const std::string id = "q" + std::to_string(++n);
+    REQUIRE(!ws.send_text(R"({"type":"message","id":")" + id + R"(","text":"tell me about quokkas"})"));
+    const auto r = ws.read_json();
+    INFO("read: " << ws.last_error().message());
+    REQUIRE(str(r, "reply_to") == id);
+    return r;
+  };
+  const auto before = ask_probe();
+  REQUIRE(str(before, "intent") == "fallback");
+
+  // Added: a rules file of its own with one rule.
+  const fs::path added = data.dir / "rules" / "zz_added.json";
+  data_copy::write(added, R"({"rules": [{"id": "career_path.quokka", "intent": "career_path", "weight": 0.9,)"
+                          R"( "all": ["quokka"]}]})");
+  REQUIRE(::kill(server.pid(), SIGHUP) == 0);
+  REQUIRE(wait_for_reload_outcome(server, 0) == 1);
+  {
+    INFO(server.output());
+    REQUIRE(count_of(server.output(), "\"reloaded\"") == 1);
+  }
+  const auto with_rule = ask_probe();
+  REQUIRE(str(with_rule, "intent") == "career_path");
+  REQUIRE(str(with_rule, "rule") == "career_path.quokka");
+  REQUIRE(str(with_rule, "version") != str(before, "version"));
+
+  // Removed: the file goes; the message falls back again.
+  fs::remove(added);
+  REQUIRE(::kill(server.pid(), SIGHUP) == 0);
+  REQUIRE(wait_for_reload_outcome(server, 1) == 2);
+  REQUIRE(count_of(server.output(), "\"reloaded\"") == 2);
+  const auto without = ask_probe();
+  REQUIRE(str(without, "intent") == "fallback");
+  REQUIRE(str(without, "rule") != "career_path.quokka");
+  REQUIRE(str(without, "version") == str(before, "version"));
+  ws.close();
   REQUIRE(server.stop() == 0);
 }
