@@ -6,6 +6,7 @@
 #   tests/bench/run.sh BUILD_DIR [--seconds 5] [--warmup 1] [--connections 50]
 #                      [--rounds 2] [--idle 10000] [--load-threads 1]
 #                      [--advisor-args '--log-level warn ...']
+#                      [--load-args '--unique' | '--rate 20000']
 #
 # BUILD_DIR holds `advisor` and tests/{echo_server,load_gen,idle_conns}:
 #   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
@@ -32,7 +33,7 @@ usage() {
 [[ $# -ge 1 ]] || usage
 build=$1
 shift
-seconds=5 warmup=1 connections=50 rounds=2 idle=10000 load_threads=1 advisor_args=
+seconds=5 warmup=1 connections=50 rounds=2 idle=10000 load_threads=1 advisor_args= load_args=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --seconds) seconds=$2 ;;
@@ -42,6 +43,7 @@ while [[ $# -gt 0 ]]; do
     --idle) idle=$2 ;;
     --load-threads) load_threads=$2 ;;
     --advisor-args) advisor_args=$2 ;;
+    --load-args) load_args=$2 ;;
     *) usage ;;
   esac
   shift 2
@@ -119,7 +121,7 @@ start_servers
 
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# echo_server pid $echo_pid port $echo_port; advisor pid $advisor_pid port $advisor_port (--msg-rate 0 $advisor_args)"
-echo "# closed loop: $connections connections, ${warmup}s warm-up + ${seconds}s measured, load_gen threads $load_threads, $rounds round(s)"
+echo "# load_gen ${load_args:-(closed loop, the usual mix)}: $connections connections, ${warmup}s warm-up + ${seconds}s measured, load_gen threads $load_threads, $rounds round(s)"
 
 status=0
 results=$tmp/results
@@ -128,7 +130,7 @@ results=$tmp/results
 load() {
   local label=$1 port=$2 server_pid=$3
   if ! "$load_bin" --url "ws://127.0.0.1:$port/ws" --connections "$connections" --seconds "$seconds" \
-      --warmup "$warmup" --threads "$load_threads" --label "$label" --server-pid "$server_pid" \
+      --warmup "$warmup" --threads "$load_threads" --label "$label" --server-pid "$server_pid" $load_args \
       >"$tmp/load.out" 2>&1; then
     status=1
   fi
