@@ -46,8 +46,7 @@ std::vector<std::string> clauses(std::string_view text) {
         const std::size_t n = std::char_traits<char>::length(j);
         if (text.size() - i >= n) {
           bool eq = true;
-          for (std::size_t k = 0; k < n && eq; ++k)
-            eq = std::tolower(static_cast<unsigned char>(text[i + k])) == j[k];
+          for (std::size_t k = 0; k < n && eq; ++k) eq = std::tolower(static_cast<unsigned char>(text[i + k])) == j[k];
           if (eq) {
             flush();
             i += n - 2;  // keep the final space as a separator
@@ -139,16 +138,17 @@ std::optional<reply_advice> advice_engine::advise(const std::vector<profile_entr
     const trait_def& d = traits_.traits()[static_cast<std::size_t>(ti)];
     advice_reason r;
     r.said = e.said;
-    if (d.points_to == "neither") r.points_to = "neither";
-    else r.points_to = e.liked ? d.points_to : (d.points_to == "tpm" ? "pm" : "tpm");
+    if (d.points_to == "neither")
+      r.points_to = "neither";
+    else
+      r.points_to = e.liked ? d.points_to : (d.points_to == "tpm" ? "pm" : "tpm");
     r.because = d.because.empty() ? "the article does not speak to this" : d.because;
     if (r.points_to != "neither") r.section = d.section;
     tpm += r.points_to == "tpm";
     pm += r.points_to == "pm";
     // One reason per statement and side: merge what one clause said.
-    auto same = std::find_if(a.reasons.begin(), a.reasons.end(), [&](const advice_reason& x) {
-      return x.said == r.said && x.points_to == r.points_to;
-    });
+    auto same = std::find_if(a.reasons.begin(), a.reasons.end(),
+                             [&](const advice_reason& x) { return x.said == r.said && x.points_to == r.points_to; });
     if (same == a.reasons.end()) {
       a.reasons.push_back(std::move(r));
     } else if (same->because.find(r.because) == std::string::npos && r.points_to != "neither") {
@@ -174,17 +174,22 @@ std::string advice_engine::advice_text(const knowledge_base& kb, const reply_adv
   for (const auto& r : a.reasons) {
     t += "\n\nYou said \"" + r.said + "\": ";
     if (r.points_to == "neither") {
-      if (r.because == "the article does not speak to this") t += "the article does not speak to this.";
-      else t += "that does not point either way, because " + r.because + ".";
+      if (r.because == "the article does not speak to this")
+        t += "the article does not speak to this.";
+      else
+        t += "that does not point either way, because " + r.because + ".";
     } else {
       t += "that points to the " + role_long(kb, r.points_to) + ", because " + r.because + " (" + r.section + ").";
     }
   }
   const auto* topic = kb.topic(choosing);
   if (topic) {
-    if (a.fit == "tpm" && topic->tpm) t += "\n\n" + first_sentence(topic->tpm->text);
-    else if (a.fit == "pm" && topic->pm) t += "\n\n" + first_sentence(topic->pm->text);
-    else if (topic->both) t += "\n\n" + first_sentence(topic->both->text);
+    if (a.fit == "tpm" && topic->tpm)
+      t += "\n\n" + first_sentence(topic->tpm->text);
+    else if (a.fit == "pm" && topic->pm)
+      t += "\n\n" + first_sentence(topic->pm->text);
+    else if (topic->both)
+      t += "\n\n" + first_sentence(topic->both->text);
   }
   if (!any_side) t += " Tell me what you enjoy or are good at at work, and I can say which way the article points.";
   return t;
@@ -206,9 +211,11 @@ std::string advice_engine::advice_depth_text(const reply_advice& a, const std::v
         for (const auto& e : d.evidence) add_unique(ev, e);
         if (section.empty()) section = d.section;
       }
-    if (r.points_to == "neither") t += "it counts for neither role, because " + r.because + ". The article says:";
-    else t += "it points to the " + std::string(r.points_to == "tpm" ? "Technical Program Manager" : "Product Manager") +
-              " role, because " + r.because + ". The article (" + section + ") says:";
+    if (r.points_to == "neither")
+      t += "it counts for neither role, because " + r.because + ". The article says:";
+    else
+      t += "it points to the " + std::string(r.points_to == "tpm" ? "Technical Program Manager" : "Product Manager") +
+           " role, because " + r.because + ". The article (" + section + ") says:";
     for (const auto& e : ev) t += " \"" + sentence(e) + "\"";
   }
   for (const auto& [h, p] : traits_.paragraphs())
@@ -259,13 +266,18 @@ std::string advice_engine::depth_text(const knowledge_base& kb, const std::strin
     for (const auto& sec : secs)
       for (const auto& [h, p] : traits_.paragraphs())
         if (h == sec) s += "\n\n" + h + ": " + p;
-    if (s.empty()) level = 3;
-    else return "The article's full passage" + std::string(secs.size() > 1 ? "s" : "") + " on " + title + ":" + s;
+    if (s.empty())
+      level = 3;
+    else
+      return "The article's full passage" + std::string(secs.size() > 1 ? "s" : "") + " on " + title + ":" + s;
   }
   std::string s;
-  if (level == 3) s = "That is all the article says about " + title + "; it goes no deeper than that.";
-  else s = "The article has nothing more on " + title + " than what I have given you.";
-  if (!t->suggestions.empty()) s += " You could ask: " + t->suggestions[static_cast<std::size_t>(level) % t->suggestions.size()];
+  if (level == 3)
+    s = "That is all the article says about " + title + "; it goes no deeper than that.";
+  else
+    s = "The article has nothing more on " + title + " than what I have given you.";
+  if (!t->suggestions.empty())
+    s += " You could ask: " + t->suggestions[static_cast<std::size_t>(level) % t->suggestions.size()];
   return s;
 }
 
@@ -278,8 +290,10 @@ std::optional<reply> advice_engine::before(std::string_view, const normalized_te
     if (i != conv.last_intent()) conv.set_topic(i, i < 0 ? std::string() : conv.last_intent_name(), conv.last_roles());
   } else if (conv.last_intent() >= 0) {
     const auto i = static_cast<std::size_t>(conv.last_intent());
-    if (i < intent_names_.size()) conv.set_topic(conv.last_intent(), intent_names_[i], conv.last_roles());
-    else conv.set_topic(-1, {}, conv.last_roles());
+    if (i < intent_names_.size())
+      conv.set_topic(conv.last_intent(), intent_names_[i], conv.last_roles());
+    else
+      conv.set_topic(-1, {}, conv.last_roles());
   }
   conv.begin_turn();
   if (traits_.empty() || norm.words == 0) return std::nullopt;
@@ -299,13 +313,17 @@ std::optional<reply> advice_engine::before(std::string_view, const normalized_te
     add_unique(r.sources, "Table of Comparison");
     reply_table table;
     table.columns = kb.table_columns();
-    for (const auto& [aspect, unused] : std::vector<std::pair<std::string, int>>{
-             {"Primary Focus", 0}, {"Core Responsibilities", 0}, {"Technical Expertise", 0},
-             {"Key Metrics", 0}, {"Stakeholder Interaction", 0}, {"Decision Making", 0}})
+    for (const auto& [aspect, unused] : std::vector<std::pair<std::string, int>>{{"Primary Focus", 0},
+                                                                                 {"Core Responsibilities", 0},
+                                                                                 {"Technical Expertise", 0},
+                                                                                 {"Key Metrics", 0},
+                                                                                 {"Stakeholder Interaction", 0},
+                                                                                 {"Decision Making", 0}})
       if (const auto* row = kb.row(aspect)) table.rows.push_back({row->aspect, row->tpm, row->pm});
     r.table = std::move(table);
     for (const auto& s : cmp->suggestions) add_unique(r.suggestions, s, 5);
-    if (conv.last_text_hash() == conversation::hash_text(r.text)) r.text = depth_text(kb, "comparison", r.roles, 1, conv);
+    if (conv.last_text_hash() == conversation::hash_text(r.text))
+      r.text = depth_text(kb, "comparison", r.roles, 1, conv);
     conv.record_topical(ci, "comparison", r.roles);
     conv.set_depth(0);
     conv.set_last_text_hash(conversation::hash_text(r.text));
@@ -392,7 +410,23 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
   const bool question = text.find('?') != std::string_view::npos;
   const bool me = first_person(norm.text);
   const bool skip = quiz > 0 && traits_.is_skip(norm.text) && norm.words <= 6;
-  const int pick = quiz > 0 && norm.words <= 4 ? traits_.pick(norm.text) : 0;
+  // An answer by the option's number or place ("1", "the first one"), or by
+  // its chip's own text (the widget and the team-chat buttons send the label
+  // of the chip clicked): one pick, not the statements its words contain.
+  bool by_label = false;
+  const int pick = [&] {
+    if (quiz <= 0) return 0;
+    if (norm.words <= 4)
+      if (const int p = traits_.pick(norm.text)) return p;
+    if (quiz > static_cast<int>(traits_.questions().size())) return 0;
+    const auto& options = traits_.questions()[static_cast<std::size_t>(quiz - 1)].options;
+    for (std::size_t j = 0; j < options.size(); ++j)
+      if (nz.normalize(options[j].chip).text == norm.text) {
+        by_label = true;
+        return static_cast<int>(j) + 1;
+      }
+    return 0;
+  }();
   const bool other_question = question && topical && r.intent != choosing && !me;
 
   bool to_choose = r.intent == choosing;
@@ -441,8 +475,9 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
   bool answered = skip;
   if (!skip) {
     if (pick > 0 && quiz >= 1 && quiz <= static_cast<int>(traits_.questions().size())) {
-      const auto& opt = traits_.questions()[static_cast<std::size_t>(quiz - 1)].options[static_cast<std::size_t>(pick - 1)];
-      conv.add_to_profile({opt.trait, opt.liked, trim(text) + " (" + opt.chip + ")"});
+      const auto& opt =
+          traits_.questions()[static_cast<std::size_t>(quiz - 1)].options[static_cast<std::size_t>(pick - 1)];
+      conv.add_to_profile({opt.trait, opt.liked, by_label ? opt.chip : trim(text) + " (" + opt.chip + ")"});
       answered = true;
     } else {
       for (auto& m : statements(text, nz)) {
@@ -461,13 +496,19 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
   const auto advice = advise(conv.profile());
   const int n = static_cast<int>(traits_.questions().size());
   int next = 0;  // the question to ask now (1-based), 0 = none
-  if (quiz > 0 && answered) next = quiz + 1 <= n ? quiz + 1 : 0;
-  else if (quiz > 0) next = quiz;  // not an answer we could place: ask again
-  else if (!advice && !has_traits) next = 1;
+  if (quiz > 0 && answered)
+    next = quiz + 1 <= n ? quiz + 1 : 0;
+  else if (quiz > 0)
+    next = quiz;  // not an answer we could place: ask again
+  else if (!advice && !has_traits)
+    next = 1;
   if (next == 1 && quiz == 0) {
     out.rule = "advice.questionnaire";
     const knowledge_entry* e = nullptr;
-    if (topic) e = roles.is_both() ? (topic->both ? &*topic->both : nullptr) : roles.has(role::tpm) ? (topic->tpm ? &*topic->tpm : nullptr) : (topic->pm ? &*topic->pm : nullptr);
+    if (topic)
+      e = roles.is_both()        ? (topic->both ? &*topic->both : nullptr)
+          : roles.has(role::tpm) ? (topic->tpm ? &*topic->tpm : nullptr)
+                                 : (topic->pm ? &*topic->pm : nullptr);
     out.text = (e ? e->text + "\n\n" : std::string()) + traits_.quiz_intro();
   } else if (advice) {
     out.rule = "advice.profile";

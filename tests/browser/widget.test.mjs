@@ -598,22 +598,66 @@ test('with data-why="false" the widget asks no explain and shows no disclosure',
   }
 });
 
-// Against the real server's own fields: skipped only while the server's
-// reply lacks them (before the engine's advice work is merged).
-test('the real server: advice card and why for a person describing themselves', T, async (t) => {
+// Against the real server's own fields (no skip: a reply without advice
+// here is a failure).
+test('the real server: advice card and why for a person describing themselves', T, async () => {
   const { context, page, problems, real } = await openEdited(() => {});
   await openWidget(page);
   const answer = await ask(page, 'I love coding and working with engineers but hate marketing, which role fits me?');
   const reply = real[real.length - 1];
-  if (!reply.advice) {
-    t.skip('the server reply has no advice yet (engine not integrated)');
-    await context.close();
-    return;
-  }
+  assert.ok(reply.advice, 'the server answered a person describing themselves with advice: ' + JSON.stringify(reply));
   assert.equal(await answer.locator('.advice').count(), 1);
   assert.equal(await answer.locator('.advice li').count(), reply.advice.reasons.length);
   assert.match(await answer.locator('.advice p').innerText(), /^Best fit: (TPM|PM|either role)$/);
   assert.equal(await answer.locator('details.why').count(), reply.why ? 1 : 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// The career-fit questionnaire end to end in the widget, against the real
+// server: the question's typical answers are chips (the last one "Skip");
+// an answer by chip, by free text and by the Skip chip each move on; the
+// recommendation is an advice card with one reason per answer given.
+test('the career-fit questionnaire: chips, free text and Skip, then the advice card', T, async () => {
+  const { context, page, problems, real } = await openEdited(() => {});
+  await openWidget(page);
+  const lastBot = () => botRows(page).last();
+  const clickChip = async (row, which) => {
+    const before = await botRows(page).count();
+    const chips = row.locator('.chip');
+    const chip = which === 'last' ? chips.last() : chips.first();
+    const label = await chip.innerText();
+    await chip.click();
+    await waitBotCount(page, before + 1);
+    assert.equal(await userRows(page).last().locator('.bubble').innerText(), label);
+    return label;
+  };
+
+  const first = await ask(page, 'Which role suits me?');
+  assert.equal(real[real.length - 1].rule, 'advice.questionnaire');
+  assert.equal(await first.locator('.advice').count(), 0, 'nothing known yet: a question, not advice');
+  assert.ok(await first.locator('.chip').count() >= 3, 'typical answers offered as chips');
+  assert.equal(await first.locator('.chip').last().innerText(), 'Skip');
+
+  await clickChip(first, 'first');                                  // 1: a chip
+  assert.equal(real[real.length - 1].intent, 'choosing_role');
+  await ask(page, 'Engineering teams, definitely');                 // 2: free text
+  assert.equal(real[real.length - 1].intent, 'choosing_role');
+  assert.equal(await lastBot().locator('.chip').last().innerText(), 'Skip');
+  await clickChip(lastBot(), 'last');                               // 3: Skip
+  await clickChip(lastBot(), 'first');                              // 4: a chip again
+
+  const done = real[real.length - 1];
+  assert.equal(done.intent, 'choosing_role');
+  assert.ok(done.advice, 'the recommendation: ' + JSON.stringify(done));
+  assert.equal(done.advice.fit, 'tpm');
+  assert.equal(done.advice.reasons.length, 3, 'one reason per answer, none for the skip');
+  const card = lastBot().locator('.advice');
+  assert.equal(await card.count(), 1);
+  assert.equal(await card.locator('p').innerText(), 'Best fit: TPM');
+  assert.equal(await card.locator('li').count(), 3);
+  assert.match(await card.locator('li').nth(1).innerText(), /Engineering teams/);
+  await screenshot(page, '20-questionnaire');
   assert.deepEqual(problems, []);
   await context.close();
 });

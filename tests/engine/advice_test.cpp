@@ -194,9 +194,10 @@ TEST_CASE("advice: the profile is bounded and a correction replaces a statement"
 }
 
 TEST_CASE("advice: self-descriptions asking TPM or PM are choosing_role", "[engine][advice]") {
-  for (const char* text : {"I'm a civil engineer; what I enjoy is keeping contractors' schedules and dependencies in order. TPM or PM?",
-                           "I love coding and working with engineers but hate marketing, which role fits me?",
-                           "I enjoy deep design reviews but dread sales calls, which fits me?"}) {
+  for (const char* text :
+       {"I'm a civil engineer; what I enjoy is keeping contractors' schedules and dependencies in order. TPM or PM?",
+        "I love coding and working with engineers but hate marketing, which role fits me?",
+        "I enjoy deep design reviews but dread sales calls, which fits me?"}) {
     conversation c;
     reply r = say(text, c);
     INFO(text);
@@ -247,6 +248,26 @@ TEST_CASE("advice: the questionnaire asks, fills the profile and recommends", "[
   REQUIRE(r.advice);
   CHECK(r.advice->fit == "tpm");  // deep technical + timelines vs vision
   CHECK(r.text.find("Question") == std::string::npos);
+  CHECK(c.quiz_step() == 0);
+}
+
+TEST_CASE("advice: a questionnaire chip sent as its label is one answer, quoted as the chip", "[engine][advice]") {
+  // The widget and the team-chat buttons send the text of the chip clicked;
+  // a label such as "Schedules, risks and dependencies" must count once, as
+  // that option, not as the statements its words happen to contain.
+  conversation c;
+  reply r = say("Which role suits me?", c);
+  REQUIRE(r.suggestions.size() == 3);
+  for (int q = 1; q <= 4; ++q) {
+    INFO("question " << q << ": " << r.text);
+    REQUIRE(r.suggestions.size() >= 2);
+    const std::string chip = r.suggestions[0];
+    r = say(chip, c);
+    CHECK(r.intent == "choosing_role");
+    REQUIRE(r.advice);
+    REQUIRE(r.advice->reasons.size() == static_cast<std::size_t>(q));
+    CHECK(r.advice->reasons.back().said == chip);
+  }
   CHECK(c.quiz_step() == 0);
 }
 
