@@ -4,8 +4,8 @@
 
 namespace advisor {
 
-spell_corrector::spell_corrector(const std::vector<std::string>& vocabulary,
-                                 const std::vector<std::string>& known, options opts)
+spell_corrector::spell_corrector(const std::vector<std::string>& vocabulary, const std::vector<std::string>& known,
+                                 options opts)
     : opts_(opts) {
   std::unordered_set<std::string> seen;
   for (const auto& w : vocabulary) {
@@ -27,8 +27,7 @@ spell_corrector::spell_corrector(const std::vector<std::string>& vocabulary,
   for (const auto& w : known) known_.insert(w);
 }
 
-void spell_corrector::add_deletes(const std::string& word, std::size_t word_index, int depth,
-                                  std::string& scratch) {
+void spell_corrector::add_deletes(const std::string& word, std::size_t word_index, int depth, std::string& scratch) {
   if (depth == 0 || word.size() <= 2) return;
   for (std::size_t i = 0; i < word.size(); ++i) {
     scratch.assign(word, 0, i);
@@ -42,15 +41,18 @@ void spell_corrector::add_deletes(const std::string& word, std::size_t word_inde
 
 int spell_corrector::distance(std::string_view a, std::string_view b) {
   const std::size_t n = a.size(), m = b.size();
-  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  // Three rows, reused by the thread (no allocation per call).
+  thread_local std::vector<int> prev2, prev, cur;
+  prev2.assign(m + 1, 0);
+  prev.resize(m + 1);
+  cur.assign(m + 1, 0);
   for (std::size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= n; ++i) {
     cur[0] = static_cast<int>(i);
     for (std::size_t j = 1; j <= m; ++j) {
       const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
     }
     std::swap(prev2, prev);
     std::swap(prev, cur);
@@ -83,34 +85,47 @@ bool spell_corrector::preferred(std::string_view typed, const std::string& a, co
 }
 
 std::string spell_corrector::correct(std::string_view w) const {
-  std::string word(w);
-  if (word.size() < opts_.min_length || word.size() > opts_.max_length || known_.count(word)) return word;
-  const int max_d = word.size() >= opts_.long_length ? 2 : 1;
+  if (w.size() < opts_.min_length || w.size() > opts_.max_length || known_.find(w) != known_.end())
+    return std::string(w);
+  const int max_d = w.size() >= opts_.long_length ? 2 : 1;
 
-  // Candidate keys: the word and its deletes up to max_d.
-  std::vector<std::string> keys{word};
-  std::size_t level_begin = 0;
+  // Candidate keys: the word and its deletes up to max_d, distinct. The
+  // thread's strings are reused: a word never seen allocates nothing here
+  // once they have grown.
+  thread_local std::vector<std::string> keys;
+  const std::size_t n = w.size();
+  const std::size_t needed = 1 + n + (max_d == 2 ? n * (n - 1) : 0);
+  if (keys.size() < needed) keys.resize(needed);
+  keys[0].assign(w);
+  std::size_t count = 1, level_begin = 0;
   for (int d = 0; d < max_d; ++d) {
-    const std::size_t level_end = keys.size();
+    const std::size_t level_end = count;
     for (std::size_t k = level_begin; k < level_end; ++k) {
-      const std::string base = keys[k];
-      for (std::size_t i = 0; i < base.size(); ++i) {
-        std::string del = base.substr(0, i) + base.substr(i + 1);
-        keys.push_back(std::move(del));
+      const std::size_t size = keys[k].size();
+      for (std::size_t i = 0; i < size; ++i) {
+        std::string& del = keys[count++];
+        del.assign(keys[k], 0, i);
+        del.append(keys[k], i + 1, std::string::npos);
       }
     }
     level_begin = level_end;
   }
+  // Deletes of deletes repeat (removing letters i then j, or j then i).
+  if (max_d == 2) {
+    std::sort(keys.begin() + 1, keys.begin() + static_cast<long>(count));
+    count =
+        static_cast<std::size_t>(std::unique(keys.begin() + 1, keys.begin() + static_cast<long>(count)) - keys.begin());
+  }
+  const std::string word(w);
 
   int best_d = max_d + 1;
   const std::string* best = nullptr;
-  for (const auto& key : keys) {
-    auto it = deletes_.find(key);
+  for (std::size_t k = 0; k < count; ++k) {
+    auto it = deletes_.find(keys[k]);
     if (it == deletes_.end()) continue;
     for (std::uint32_t id : it->second) {
       const std::string& cand = words_[id];
-      const std::size_t len_diff =
-          cand.size() > word.size() ? cand.size() - word.size() : word.size() - cand.size();
+      const std::size_t len_diff = cand.size() > word.size() ? cand.size() - word.size() : word.size() - cand.size();
       if (static_cast<int>(len_diff) > max_d) continue;
       const int d = distance(word, cand);
       if (d > max_d) continue;

@@ -27,10 +27,9 @@ class spell_corrector {
   spell_corrector() = default;
   // vocabulary: the words corrections may produce; known: further words
   // that are correct as typed and never corrected (function words, ...).
-  spell_corrector(const std::vector<std::string>& vocabulary, const std::vector<std::string>& known,
-                  options opts);
+  spell_corrector(const std::vector<std::string>& vocabulary, const std::vector<std::string>& known, options opts);
 
-  bool is_known(std::string_view w) const { return known_.count(std::string(w)) != 0; }
+  bool is_known(std::string_view w) const { return known_.find(w) != known_.end(); }
 
   // The vocabulary word closest to w, or w itself when w is known or no
   // word is close enough. Ties are broken by preferred() (deterministic).
@@ -41,11 +40,14 @@ class spell_corrector {
   static bool preferred(std::string_view typed, const std::string& a, const std::string& b);
 
  private:
-  void add_deletes(const std::string& word, std::size_t word_index, int depth,
-                   std::string& scratch);
+  void add_deletes(const std::string& word, std::size_t word_index, int depth, std::string& scratch);
   options opts_;
   std::vector<std::string> words_;
-  std::unordered_set<std::string> known_;  // vocabulary and known words
+  struct sv_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, sv_hash, std::equal_to<>> known_;  // vocabulary and known words
   std::unordered_map<std::string, std::vector<std::uint32_t>> deletes_;
 };
 
