@@ -9,6 +9,39 @@
 namespace advisor {
 namespace {
 
+// The plain lower-case letters of the accented Latin letter whose UTF-8
+// encoding starts at in[i] (U+00C0 to U+017F: Latin-1 Supplement and
+// Latin Extended-A), or nullptr.
+const char* latin_letter(std::string_view in, std::size_t i) {
+  if (i + 1 >= in.size()) return nullptr;
+  const auto lead = static_cast<unsigned char>(in[i]);
+  const auto next = static_cast<unsigned char>(in[i + 1]);
+  if (lead < 0xC3 || lead > 0xC5 || (next & 0xC0) != 0x80) return nullptr;
+  const unsigned cp = ((lead & 0x1Fu) << 6) | (next & 0x3Fu);
+  if (cp < 0xC0) return nullptr;
+  // U+00C0..U+00FF, upper and lower case alike.
+  static constexpr const char* latin1[64] = {
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // C0-CF
+      "d", "n", "o", "o", "o", "o", "o",  nullptr, "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // E0-EF
+      "d", "n", "o", "o", "o", "o", "o",  nullptr, "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
+  if (cp <= 0xFF) return latin1[cp - 0xC0];
+  // U+0100..U+017F: runs of one base letter, upper and lower case pairs.
+  struct run {
+    unsigned last;
+    const char* plain;
+  };
+  static constexpr run extended[] = {
+      {0x105, "a"}, {0x10D, "c"}, {0x111, "d"},  {0x11B, "e"}, {0x123, "g"}, {0x127, "h"}, {0x131, "i"},
+      {0x133, "ij"}, {0x135, "j"}, {0x138, "k"}, {0x142, "l"},  {0x14B, "n"}, {0x151, "o"}, {0x153, "oe"},
+      {0x159, "r"}, {0x161, "s"}, {0x167, "t"},  {0x173, "u"},  {0x175, "w"}, {0x178, "y"}, {0x17E, "z"},
+      {0x17F, "s"}};
+  for (const run& r : extended)
+    if (cp <= r.last) return r.plain;
+  return nullptr;
+}
+
+
 std::vector<std::string> split_words(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;
@@ -82,6 +115,12 @@ std::string fold(std::string_view in) {
       for (char e : ends) end_sentence(e);
     } else if (c == '&') {
       out += " and ";
+    } else if (const char* plain = latin_letter(in, i)) {
+      // An accented Latin letter ("adiós", "dankeschön", "très"): its plain
+      // letters, so the word stays one word (sentence_has_word: a letter).
+      out += plain;
+      sentence_has_word = true;
+      ++i;
     } else if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
                (static_cast<unsigned char>(in[i + 2]) == 0x98 ||
                 static_cast<unsigned char>(in[i + 2]) == 0x99)) {

@@ -112,3 +112,16 @@ TEST_CASE("normalizer keeps the question sentences of a message with a preamble"
   CHECK(b.text == " eg the tpm ok ");
   CHECK(b.question == " the tpm ");
 }
+
+TEST_CASE("normalizer folds accented Latin letters to plain ones, keeping each word whole", "[engine]") {
+  auto n = make();
+  // The same words typed with and without accents normalise alike.
+  CHECK(n.normalize("Adi\xC3\xB3s, se\xC3\xB1or!").text == n.normalize("Adios, senor!").text);
+  CHECK(n.normalize("DANKESCH\xC3\x96N").text == n.normalize("dankeschon").text);
+  CHECK(n.normalize("fa\xC3\xA7" "ade na\xC3\xAFve").text == " facade naive ");
+  CHECK(n.normalize("Stra\xC3\x9F" "e").text == " strasse ");
+  CHECK(n.normalize("\xC5\x81\xC3\xB3" "d\xC5\xBA").text == " lodz ");        // Latin Extended-A
+  CHECK(n.normalize("\xC3\x89tude").words == 1);                            // one word, not "tude"
+  CHECK(n.normalize("2\xC3\x97" "3").text == " 2 3 ");                       // the multiplication sign is not a letter
+  CHECK(n.normalize("caf\xC3").text == " caf ");                             // a cut sequence is dropped, not read past
+}
