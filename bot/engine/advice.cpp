@@ -407,7 +407,9 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
   const bool has_traits = traits_.any_trait(norm.text);
   const int quiz = conv.quiz_step();
   const bool in_choosing = prev == choosing || quiz > 0;
-  const bool question = text.find('?') != std::string_view::npos;
+  // A question: a question mark, or a message that opens like one ("what
+  // does the article say about ...").
+  const bool question = text.find('?') != std::string_view::npos || is_question(norm.text);
   const bool me = first_person(norm.text);
   const bool skip = quiz > 0 && traits_.is_skip(norm.text) && norm.words <= 6;
   // An answer by the option's number or place ("1", "the first one"), or by

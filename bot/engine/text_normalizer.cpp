@@ -1,8 +1,7 @@
 #include "bot/engine/text_normalizer.hpp"
 
-#include <atomic>
-
 #include <algorithm>
+#include <atomic>
 
 #include "bot/engine/stemmer.hpp"
 
@@ -21,9 +20,9 @@ const char* latin_letter(std::string_view in, std::size_t i) {
   if (cp < 0xC0) return nullptr;
   // U+00C0..U+00FF, upper and lower case alike.
   static constexpr const char* latin1[64] = {
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // C0-CF
+      "a", "a", "a", "a", "a", "a", "ae", "c",     "e", "e", "e", "e", "i", "i", "i",  "i",   // C0-CF
       "d", "n", "o", "o", "o", "o", "o",  nullptr, "o", "u", "u", "u", "u", "y", "th", "ss",  // D0-DF
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // E0-EF
+      "a", "a", "a", "a", "a", "a", "ae", "c",     "e", "e", "e", "e", "i", "i", "i",  "i",   // E0-EF
       "d", "n", "o", "o", "o", "o", "o",  nullptr, "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
   if (cp <= 0xFF) return latin1[cp - 0xC0];
   // U+0100..U+017F: runs of one base letter, upper and lower case pairs.
@@ -32,15 +31,13 @@ const char* latin_letter(std::string_view in, std::size_t i) {
     const char* plain;
   };
   static constexpr run extended[] = {
-      {0x105, "a"}, {0x10D, "c"}, {0x111, "d"},  {0x11B, "e"}, {0x123, "g"}, {0x127, "h"}, {0x131, "i"},
-      {0x133, "ij"}, {0x135, "j"}, {0x138, "k"}, {0x142, "l"},  {0x14B, "n"}, {0x151, "o"}, {0x153, "oe"},
-      {0x159, "r"}, {0x161, "s"}, {0x167, "t"},  {0x173, "u"},  {0x175, "w"}, {0x178, "y"}, {0x17E, "z"},
-      {0x17F, "s"}};
+      {0x105, "a"}, {0x10D, "c"}, {0x111, "d"}, {0x11B, "e"}, {0x123, "g"}, {0x127, "h"},  {0x131, "i"}, {0x133, "ij"},
+      {0x135, "j"}, {0x138, "k"}, {0x142, "l"}, {0x14B, "n"}, {0x151, "o"}, {0x153, "oe"}, {0x159, "r"}, {0x161, "s"},
+      {0x167, "t"}, {0x173, "u"}, {0x175, "w"}, {0x178, "y"}, {0x17E, "z"}, {0x17F, "s"}};
   for (const run& r : extended)
     if (cp <= r.last) return r.plain;
   return nullptr;
 }
-
 
 std::vector<std::string> split_words(std::string_view s) {
   std::vector<std::string> out;
@@ -108,8 +105,10 @@ std::string fold(std::string_view in) {
       std::string ends;
       while (i + 1 < in.size() && in[i + 1] != ' ' && in[i + 1] != '>' && in[i + 1] != '\n') {
         ++i;
-        if (ends_sentence(in, i)) ends.push_back(in[i]);
-        else if (is_ascii_alnum(static_cast<unsigned char>(in[i]))) sentence_has_word = true;
+        if (ends_sentence(in, i))
+          ends.push_back(in[i]);
+        else if (is_ascii_alnum(static_cast<unsigned char>(in[i])))
+          sentence_has_word = true;
       }
       out.push_back(' ');
       for (char e : ends) end_sentence(e);
@@ -122,8 +121,7 @@ std::string fold(std::string_view in) {
       sentence_has_word = true;
       ++i;
     } else if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
-               (static_cast<unsigned char>(in[i + 2]) == 0x98 ||
-                static_cast<unsigned char>(in[i + 2]) == 0x99)) {
+               (static_cast<unsigned char>(in[i + 2]) == 0x98 || static_cast<unsigned char>(in[i + 2]) == 0x99)) {
       out.push_back('\'');  // U+2018, U+2019
       i += 2;
     } else {
@@ -150,9 +148,8 @@ void split_dots(const std::string& token, std::vector<std::string>& out) {
     }
   }
   if (!cur.empty()) parts.push_back(std::move(cur));
-  const bool initials = parts.size() > 1 && std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
-    return p.size() == 1;
-  });
+  const bool initials =
+      parts.size() > 1 && std::all_of(parts.begin(), parts.end(), [](const std::string& p) { return p.size() == 1; });
   if (initials) {
     std::string joined;
     for (auto& p : parts) joined += p;
@@ -257,8 +254,10 @@ void text_normalizer::append_word(std::string word, std::vector<std::string>& ou
         if (once.empty() || once.back() != ch) once.push_back(ch);
       if (once != word) {
         const std::string t = stem(once);
-        if (speller_.is_known(t)) c = t;
-        else if (std::string k = speller_.correct(t); k != t) c = std::move(k);
+        if (speller_.is_known(t))
+          c = t;
+        else if (std::string k = speller_.correct(t); k != t)
+          c = std::move(k);
       }
     }
     s = std::move(c);
@@ -385,8 +384,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   normalized_text out;
   out.text.reserve(input.size() + 8);
   append_phrased(words, out.text, out.roles, out.words);
-  const bool has_question =
-      std::find(sentence_end.begin(), sentence_end.end(), end_question) != sentence_end.end();
+  const bool has_question = std::find(sentence_end.begin(), sentence_end.end(), end_question) != sentence_end.end();
   const bool has_other = std::find(sentence_end.begin(), sentence_end.end(), end_other) != sentence_end.end();
   if (has_question && has_other) {
     for (std::size_t i = 0; i < words.size(); ++i)

@@ -271,6 +271,18 @@ TEST_CASE("advice: a questionnaire chip sent as its label is one answer, quoted 
   CHECK(c.quiz_step() == 0);
 }
 
+TEST_CASE("advice: a question without a question mark inside a choosing conversation is not a self-description",
+          "[engine][advice]") {
+  conversation c;
+  reply r = say("I love coding and I hate marketing. TPM or PM?", c);
+  REQUIRE(r.intent == "choosing_role");
+  // "support teams" is also a trait (customer support), but this asks about
+  // the article: a message that opens like a question is one.
+  r = say("what does the article say about how pms work with support teams", c);
+  CHECK(r.intent == "collaboration");
+  CHECK(r.roles == pm);
+}
+
 TEST_CASE("advice: asking something else leaves the questionnaire", "[engine][advice]") {
   conversation c;
   say("Which role suits me?", c);

@@ -12,10 +12,13 @@ namespace {
 text_normalizer make() {
   lexicon lex;
   lex.expansions = {{"what's", "what is"}, {"mgr", "manager"}, {"u", "you"}, {"pms", "pm"}, {"pdm", "pm"}};
-  lex.phrases = {{"technical program manager", "tpm"}, {"program manager", "tpm"}, {"product manager", "pm"},
-                 {"tpm", "tpm"}, {"pm", "pm"}, {"day to day", "daytoday"}};
-  lex.vocabulary = {"technical", "program", "manager", "product", "responsibility", "career", "skill",
-                    "stakeholder"};
+  lex.phrases = {{"technical program manager", "tpm"},
+                 {"program manager", "tpm"},
+                 {"product manager", "pm"},
+                 {"tpm", "tpm"},
+                 {"pm", "pm"},
+                 {"day to day", "daytoday"}};
+  lex.vocabulary = {"technical", "program", "manager", "product", "responsibility", "career", "skill", "stakeholder"};
   lex.known_words = {"what", "is", "the", "do", "you", "a", "of", "their"};
   return text_normalizer(lex);
 }
@@ -59,7 +62,7 @@ TEST_CASE("normalizer corrects typos against the rules' vocabulary", "[engine]")
 TEST_CASE("normalizer leaves known words, short words and numbers alone", "[engine]") {
   auto n = make();
   CHECK(n.normalize("their").text == " their ");
-  CHECK(n.normalize("sklz").text == " sklz ");   // two edits in a short word: not corrected
+  CHECK(n.normalize("sklz").text == " sklz ");  // two edits in a short word: not corrected
   CHECK(n.normalize("abc 9 5").text == " abc 9 5 ");
 }
 
@@ -118,10 +121,18 @@ TEST_CASE("normalizer folds accented Latin letters to plain ones, keeping each w
   // The same words typed with and without accents normalise alike.
   CHECK(n.normalize("Adi\xC3\xB3s, se\xC3\xB1or!").text == n.normalize("Adios, senor!").text);
   CHECK(n.normalize("DANKESCH\xC3\x96N").text == n.normalize("dankeschon").text);
-  CHECK(n.normalize("fa\xC3\xA7" "ade na\xC3\xAFve").text == " facade naive ");
-  CHECK(n.normalize("Stra\xC3\x9F" "e").text == " strasse ");
-  CHECK(n.normalize("\xC5\x81\xC3\xB3" "d\xC5\xBA").text == " lodz ");        // Latin Extended-A
-  CHECK(n.normalize("\xC3\x89tude").words == 1);                            // one word, not "tude"
-  CHECK(n.normalize("2\xC3\x97" "3").text == " 2 3 ");                       // the multiplication sign is not a letter
-  CHECK(n.normalize("caf\xC3").text == " caf ");                             // a cut sequence is dropped, not read past
+  CHECK(n.normalize("fa\xC3\xA7"
+                    "ade na\xC3\xAFve")
+            .text == " facade naive ");
+  CHECK(n.normalize("Stra\xC3\x9F"
+                    "e")
+            .text == " strasse ");
+  CHECK(n.normalize("\xC5\x81\xC3\xB3"
+                    "d\xC5\xBA")
+            .text == " lodz ");                   // Latin Extended-A
+  CHECK(n.normalize("\xC3\x89tude").words == 1);  // one word, not "tude"
+  CHECK(n.normalize("2\xC3\x97"
+                    "3")
+            .text == " 2 3 ");                    // the multiplication sign is not a letter
+  CHECK(n.normalize("caf\xC3").text == " caf ");  // a cut sequence is dropped, not read past
 }
