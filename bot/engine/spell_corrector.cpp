@@ -89,32 +89,31 @@ std::string spell_corrector::correct(std::string_view w) const {
     return std::string(w);
   const int max_d = w.size() >= opts_.long_length ? 2 : 1;
 
-  // Candidate keys: the word and its deletes up to max_d, distinct. The
+  // Candidate keys: the word and its deletes up to max_d. A second delete
+  // is taken only at or after the first one's position, so each pair of
+  // deleted positions is generated once (i then j equals j then i). The
   // thread's strings are reused: a word never seen allocates nothing here
   // once they have grown.
   thread_local std::vector<std::string> keys;
   const std::size_t n = w.size();
-  const std::size_t needed = 1 + n + (max_d == 2 ? n * (n - 1) : 0);
+  const std::size_t needed = 1 + n + (max_d == 2 ? n * (n - 1) / 2 : 0);
   if (keys.size() < needed) keys.resize(needed);
   keys[0].assign(w);
-  std::size_t count = 1, level_begin = 0;
-  for (int d = 0; d < max_d; ++d) {
-    const std::size_t level_end = count;
-    for (std::size_t k = level_begin; k < level_end; ++k) {
-      const std::size_t size = keys[k].size();
-      for (std::size_t i = 0; i < size; ++i) {
+  std::size_t count = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string& del = keys[count++];
+    del.assign(w.substr(0, i));
+    del.append(w.substr(i + 1));
+  }
+  if (max_d == 2) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& first = keys[1 + i];  // w without position i
+      for (std::size_t j = i; j < first.size(); ++j) {
         std::string& del = keys[count++];
-        del.assign(keys[k], 0, i);
-        del.append(keys[k], i + 1, std::string::npos);
+        del.assign(first, 0, j);
+        del.append(first, j + 1, std::string::npos);
       }
     }
-    level_begin = level_end;
-  }
-  // Deletes of deletes repeat (removing letters i then j, or j then i).
-  if (max_d == 2) {
-    std::sort(keys.begin() + 1, keys.begin() + static_cast<long>(count));
-    count =
-        static_cast<std::size_t>(std::unique(keys.begin() + 1, keys.begin() + static_cast<long>(count)) - keys.begin());
   }
   const std::string word(w);
 

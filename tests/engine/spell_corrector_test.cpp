@@ -18,12 +18,12 @@ TEST_CASE("corrector picks the closest vocabulary word within its bound", "[engi
   CHECK(s.correct("manger") == "manager");
   CHECK(s.correct("managment") == "management");
   CHECK(s.correct("progam") == "program");
-  CHECK(s.correct("prodcut") == "product");      // one transposition
+  CHECK(s.correct("prodcut") == "product");       // one transposition
   CHECK(s.correct("mangement") == "management");  // long word, one edit
   CHECK(s.correct("mnagemnt") == "management");   // long word, two edits
   CHECK(s.correct("mtrc") == "mtrc");             // short word: two edits not allowed
   CHECK(s.correct("the") == "the");
-  CHECK(s.correct("weather") == "weather");       // nothing close enough
+  CHECK(s.correct("weather") == "weather");  // nothing close enough
 }
 
 TEST_CASE("corrector is deterministic on ties and prefers the same first letter", "[engine]") {
@@ -37,4 +37,23 @@ TEST_CASE("corrector leaves very long tokens alone (bounded work)", "[engine]") 
   spell_corrector s({"management"}, {}, {});
   const std::string huge(5000, 'a');
   CHECK(s.correct(huge) == huge);
+}
+
+TEST_CASE("corrector finds two-edit corrections whatever the positions of the edits", "[engine]") {
+  // Two letters too many, at every pair of positions (adjacent, apart, at
+  // both ends): the typed word's second-level deletes must include the one
+  // that removes exactly those two.
+  spell_corrector s({"stakeholder", "management"}, {}, {});
+  const std::string word = "stakeholder";
+  for (std::size_t i = 0; i <= word.size(); ++i)
+    for (std::size_t j = i; j <= word.size(); ++j) {
+      std::string typed = word;
+      typed.insert(j, 1, 'q');
+      typed.insert(i, 1, 'z');
+      INFO(typed);
+      CHECK(s.correct(typed) == "stakeholder");
+    }
+  // And two letters missing, or one missing and one too many.
+  CHECK(s.correct("stkeholdr") == "stakeholder");
+  CHECK(s.correct("takeholdex") == "stakeholder");
 }
