@@ -148,14 +148,7 @@ struct rule_set::matcher {
       case token_node::kind::word_set:
         n.need = -2 - n.id;
         break;
-      case token_node::kind::seq:
-        for (int k : n.kids)
-          if (nodes[static_cast<std::size_t>(k)].need != -1) {
-            n.need = nodes[static_cast<std::size_t>(k)].need;
-            break;
-          }
-        break;
-      default:
+      default:  // sequences get theirs in plan(), once word rarity is known
         break;
     }
     nodes.push_back(std::move(n));
