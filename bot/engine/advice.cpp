@@ -431,6 +431,7 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
   }();
   const bool other_question = question && topical && r.intent != choosing && !me;
 
+  std::optional<std::vector<trait_match>> stated;  // what the message says, worked out once
   bool to_choose = r.intent == choosing;
   if (!to_choose && has_traits && traits_.asks_choice(norm.text)) {
     // A description with a choice question: "I love X ... TPM or PM?",
@@ -449,7 +450,8 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
       }
     }
     bool cued = false;
-    for (const auto& m : statements(text, nz)) cued |= m.cued;
+    stated = statements(text, nz);
+    for (const auto& m : *stated) cued |= m.cued;
     if ((cued && (me || short_choice)) || (short_choice && bare)) to_choose = true;
   }
   if (!to_choose && in_choosing && !other_question && (has_traits || skip || pick)) to_choose = true;
@@ -482,7 +484,8 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
       conv.add_to_profile({opt.trait, opt.liked, by_label ? opt.chip : trim(text) + " (" + opt.chip + ")"});
       answered = true;
     } else {
-      for (auto& m : statements(text, nz)) {
+      if (!stated) stated = statements(text, nz);
+      for (const auto& m : *stated) {
         conv.add_to_profile({traits_.traits()[static_cast<std::size_t>(m.trait)].id, m.liked, m.said});
         answered = true;
       }

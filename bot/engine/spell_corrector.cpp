@@ -39,7 +39,7 @@ void spell_corrector::add_deletes(const std::string& word, std::size_t word_inde
   }
 }
 
-int spell_corrector::distance(std::string_view a, std::string_view b) {
+int spell_corrector::distance(std::string_view a, std::string_view b, int limit) {
   const std::size_t n = a.size(), m = b.size();
   // Three rows, reused by the thread (no allocation per call).
   thread_local std::vector<int> prev2, prev, cur;
@@ -49,11 +49,18 @@ int spell_corrector::distance(std::string_view a, std::string_view b) {
   for (std::size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= n; ++i) {
     cur[0] = static_cast<int>(i);
+    int row_min = cur[0];
     for (std::size_t j = 1; j <= m; ++j) {
       const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      row_min = std::min(row_min, cur[j]);
     }
+    // No later row can come back under the limit: a cell is at least the
+    // smallest of the row above or, through a transposition, one more than
+    // the smallest of the row two above, and the row above this one is at
+    // most one below this row (a deletion costs one).
+    if (row_min > limit) return row_min;
     std::swap(prev2, prev);
     std::swap(prev, cur);
   }
@@ -119,14 +126,24 @@ std::string spell_corrector::correct(std::string_view w) const {
 
   int best_d = max_d + 1;
   const std::string* best = nullptr;
+  // A candidate reached through several keys is measured once.
+  thread_local std::vector<std::uint32_t> seen;
+  thread_local std::uint32_t generation = 0;
+  if (seen.size() < words_.size()) seen.resize(words_.size(), 0);
+  if (++generation == 0) {
+    std::fill(seen.begin(), seen.end(), 0);
+    generation = 1;
+  }
   for (std::size_t k = 0; k < count; ++k) {
     auto it = deletes_.find(keys[k]);
     if (it == deletes_.end()) continue;
     for (std::uint32_t id : it->second) {
+      if (seen[id] == generation) continue;
+      seen[id] = generation;
       const std::string& cand = words_[id];
       const std::size_t len_diff = cand.size() > word.size() ? cand.size() - word.size() : word.size() - cand.size();
       if (static_cast<int>(len_diff) > max_d) continue;
-      const int d = distance(word, cand);
+      const int d = distance(word, cand, max_d);
       if (d > max_d) continue;
       bool better = best == nullptr || d < best_d;
       if (!better && d == best_d) better = preferred(word, cand, *best);

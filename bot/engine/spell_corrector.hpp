@@ -6,6 +6,7 @@
 //
 // Thread safety: immutable after construction; lookups from any thread.
 
+#include <limits>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,7 +36,9 @@ class spell_corrector {
   // word is close enough. Ties are broken by preferred() (deterministic).
   std::string correct(std::string_view w) const;
 
-  static int distance(std::string_view a, std::string_view b);  // Damerau (OSA)
+  // Damerau (OSA). With a limit: the distance when it is at most `limit`,
+  // else some value above it (the rows stop once every cell exceeds it).
+  static int distance(std::string_view a, std::string_view b, int limit = std::numeric_limits<int>::max());
   // Whether candidate a beats b, equally distant from typed.
   static bool preferred(std::string_view typed, const std::string& a, const std::string& b);
 

@@ -306,12 +306,16 @@ void text_normalizer::append_phrased(const std::vector<std::string>& words, std:
   }
 }
 
-std::string text_normalizer::fold_symbols(std::string_view input) const {
-  std::string out;
+void text_normalizer::fold_symbols(std::string_view input, std::string& out) const {
+  out.clear();
   out.reserve(input.size() + 8);
   for (std::size_t i = 0; i < input.size();) {
     if (!symbol_start_[static_cast<unsigned char>(input[i])]) {
-      out.push_back(input[i++]);
+      // The run of bytes up to the next one that may start a symbol, at once.
+      std::size_t end = i + 1;
+      while (end < input.size() && !symbol_start_[static_cast<unsigned char>(input[end])]) ++end;
+      out.append(input, i, end - i);
+      i = end;
       continue;
     }
     bool replaced = false;
@@ -324,7 +328,6 @@ std::string text_normalizer::fold_symbols(std::string_view input) const {
       }
     if (!replaced) out.push_back(input[i++]);
   }
-  return out;
 }
 
 bool text_normalizer::joins(const std::string& a, const std::string& b) const {
@@ -339,7 +342,7 @@ bool text_normalizer::joins(const std::string& a, const std::string& b) const {
 
 normalized_text text_normalizer::normalize(std::string_view input) const {
   thread_local std::string symbolled;
-  if (!symbols_.empty()) symbolled = fold_symbols(input);
+  if (!symbols_.empty()) fold_symbols(input, symbolled);
   const std::string folded = fold(symbols_.empty() ? input : std::string_view(symbolled));
   // Words, each with its sentence: spelling and expansions run once per
   // word; phrases are rewritten over the whole text and, for a message with

@@ -77,7 +77,7 @@ class text_normalizer {
   // A word split in two ("pro duct", "man ager") is joined when the joined
   // word is one the rules use and one half is not.
   bool joins(const std::string& a, const std::string& b) const;
-  std::string fold_symbols(std::string_view input) const;
+  void fold_symbols(std::string_view input, std::string& out) const;  // into out (reused)
 
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)

@@ -53,7 +53,12 @@ bool first_match(const RE2& re, std::string_view text, std::size_t& s, std::size
 
 struct trait_set::compiled {
   std::vector<std::vector<std::unique_ptr<RE2>>> trait_res;  // per trait
-  std::unique_ptr<RE2::Set> any;
+  std::unique_ptr<RE2::Set> any;  // every trait pattern
+  // any's index of each trait's first pattern (a trait's patterns are added
+  // one after the other); complete only when every pattern was added.
+  std::vector<int> first_in_any;
+  bool any_complete = true;
+  std::size_t any_size = 0;  // patterns added to any
   std::unique_ptr<RE2> against_before, for_before, against_after, prefer_split;
   std::unique_ptr<RE2> choice, more, example, summary, skip, first, second;
 };
@@ -197,23 +202,38 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
         if (!article.empty() && article.find(squeeze_white_space(ev)) == std::string::npos)
           problem(d.id, "evidence is not verbatim in the article: '" + ev + "'");
       std::vector<std::unique_ptr<RE2>> res;
+      int first = -1;
       for (const auto& p : strs(o, "patterns", d.id)) {
         auto re = compile_one(p, d.id);
         if (re.empty()) continue;
         std::string err;
-        if (c->any->Add(re, &err) < 0) problem(d.id, "pattern '" + p + "': " + err);
+        const int at = c->any->Add(re, &err);
+        if (at < 0) {
+          problem(d.id, "pattern '" + p + "': " + err);
+          c->any_complete = false;
+        } else if (first < 0) {
+          first = at;
+          ++c->any_size;
+        } else {
+          if (at != first + static_cast<int>(res.size())) c->any_complete = false;
+          ++c->any_size;
+        }
         auto r = make_re(re);
         if (!r->ok()) problem(d.id, "pattern '" + p + "': " + r->error());
         res.push_back(std::move(r));
       }
       if (res.empty()) problem(d.id, "a trait needs at least one pattern");
+      c->first_in_any.push_back(first);
       c->trait_res.push_back(std::move(res));
       traits_.push_back(std::move(d));
     }
   } else {
     problem("traits", "'traits' must be an array");
   }
-  if (!c->any->Compile()) problem("traits", "the trait patterns do not fit in memory");
+  if (!c->any->Compile()) {
+    problem("traits", "the trait patterns do not fit in memory");
+    c->any_complete = false;
+  }
 
   json::object empty;
   const auto* pol = top.if_contains("polarity");
@@ -262,9 +282,8 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
 
 bool trait_set::any_trait(std::string_view norm) const {
   if (!c_ || traits_.empty()) return false;
-  thread_local std::vector<int> hits;
-  hits.clear();
-  return c_->any->Match(re2::StringPiece(norm.data(), norm.size()), &hits);
+  // No list of which patterns matched: the set may stop at the first match.
+  return c_->any->Match(re2::StringPiece(norm.data(), norm.size()), nullptr);
 }
 
 namespace {
@@ -293,10 +312,33 @@ void trait_set::match_clause(std::string_view norm, std::vector<trait_match>& ou
     std::size_t s, e;
   };
   std::vector<hit> hits;
+  // Which patterns match t at all, from one pass of the set of every trait
+  // pattern: only those are searched one by one for where they match (a
+  // pattern the set does not report cannot match). Recomputed after a trait
+  // blanks words, since t then changes. Without the set's answer (it ran out
+  // of memory, or a pattern is missing from it) every pattern is searched.
+  thread_local std::vector<int> in_set;
+  thread_local std::vector<char> live;
+  bool filtered = false;
+  auto find_live = [&] {
+    filtered = false;
+    if (!c_->any_complete) return;
+    in_set.clear();
+    RE2::Set::ErrorInfo info{};
+    if (!c_->any->Match(re2::StringPiece(t.data(), t.size()), &in_set, &info) && info.kind != RE2::Set::kNoError)
+      return;
+    live.assign(c_->any_size, 0);
+    for (const int k : in_set) live[static_cast<std::size_t>(k)] = 1;
+    filtered = true;
+  };
+  find_live();
   for (std::size_t i = 0; i < traits_.size(); ++i) {
     bool found = false;
     hit best{static_cast<int>(i), std::string::npos, 0};
-    for (const auto& re : c_->trait_res[i]) {
+    const auto& res = c_->trait_res[i];
+    for (std::size_t j = 0; j < res.size(); ++j) {
+      if (filtered && !live[static_cast<std::size_t>(c_->first_in_any[i]) + j]) continue;
+      const auto& re = res[j];
       std::size_t s, e;
       if (first_match(*re, t, s, e) && s < best.s) {
         best.s = s;
@@ -313,6 +355,7 @@ void trait_set::match_clause(std::string_view norm, std::vector<trait_match>& ou
         for (auto [s, e] : ms)
           for (std::size_t k = s; k < e; ++k) t[k] = ' ';
       }
+      find_live();
     }
     hits.push_back(best);
   }

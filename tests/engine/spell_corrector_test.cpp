@@ -13,6 +13,24 @@ TEST_CASE("distance counts insertions, deletions, substitutions and transpositio
   CHECK(spell_corrector::distance("abc", "xyz") == 3);
 }
 
+TEST_CASE("distance with a limit is exact up to the limit and above it past it", "[engine]") {
+  const char* words[] = {"skill", "skil", "skilll", "sklil", "kills", "stakeholder", "stakehodler", "stkaeholdr",
+                         "roadmap", "raodmap", "rodmap", "metrics", "mertics", "", "a", "ab", "ba", "abc", "xyz"};
+  int checked = 0;
+  for (const char* a : words)
+    for (const char* b : words)
+      for (int limit = 0; limit <= 3; ++limit) {
+        const int full = spell_corrector::distance(a, b);
+        const int bounded = spell_corrector::distance(a, b, limit);
+        if (full <= limit)
+          CHECK(bounded == full);
+        else
+          CHECK(bounded > limit);
+        ++checked;
+      }
+  CHECK(checked == 19 * 19 * 4);
+}
+
 TEST_CASE("corrector picks the closest vocabulary word within its bound", "[engine]") {
   spell_corrector s({"manager", "management", "metric", "program", "product"}, {"the"}, {});
   CHECK(s.correct("manger") == "manager");
