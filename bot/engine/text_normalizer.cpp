@@ -198,8 +198,11 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   symbols_ = lex.symbols;
   std::sort(symbols_.begin(), symbols_.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });  // longest first
-  for (const auto& [sym, word] : symbols_)
-    if (!sym.empty()) symbol_start_[static_cast<unsigned char>(sym[0])] = true;
+  for (std::size_t k = 0; k < symbols_.size(); ++k)
+    if (const std::string& sym = symbols_[k].first; !sym.empty()) {
+      symbol_start_[static_cast<unsigned char>(sym[0])] = true;
+      symbols_at_[static_cast<unsigned char>(sym[0])].push_back(static_cast<std::uint32_t>(k));
+    }
   speller_ = spell_corrector(vocab, known, {});
 }
 
@@ -319,8 +322,8 @@ void text_normalizer::fold_symbols(std::string_view input, std::string& out) con
       continue;
     }
     bool replaced = false;
-    for (const auto& [sym, word] : symbols_)
-      if (input.compare(i, sym.size(), sym) == 0) {
+    for (const std::uint32_t k : symbols_at_[static_cast<unsigned char>(input[i])])
+      if (const auto& [sym, word] = symbols_[k]; input.compare(i, sym.size(), sym) == 0) {
         out.append(" ").append(word).append(" ");
         i += sym.size();
         replaced = true;

@@ -83,6 +83,7 @@ class text_normalizer {
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
   std::vector<std::pair<std::string, std::string>> symbols_;  // typed symbol -> word, longest first
   std::array<bool, 256> symbol_start_{};  // bytes some symbol starts with (the rest are copied at once)
+  std::array<std::vector<std::uint32_t>, 256> symbols_at_;  // per first byte: indices into symbols_, longest first
 
   std::unordered_map<std::string, std::vector<std::string>> expansions_;
   std::unordered_map<std::string, std::vector<std::string>> phrases_;

@@ -136,3 +136,21 @@ TEST_CASE("normalizer folds accented Latin letters to plain ones, keeping each w
             .text == " 2 3 ");                    // the multiplication sign is not a letter
   CHECK(n.normalize("caf\xC3").text == " caf ");  // a cut sequence is dropped, not read past
 }
+
+TEST_CASE("normalizer replaces typed symbols by words, the longest symbol first", "[engine]") {
+  lexicon lex;
+  lex.symbols = {{"->", " to "}, {"<->", " vs "}, {"<>", " vs "}, {"w/", " with "}, {"w/o", " without "},
+                 {" + ", " and "}, {"\xF0\x9F\x91\x8D", " thanks "}};
+  lex.known_words = {"tpm", "pm", "coding", "people", "what", "was", "with", "without", "and", "to", "vs", "thanks"};
+  const text_normalizer n(lex);
+  CHECK(n.normalize("tpm <-> pm").text == " tpm vs pm ");
+  CHECK(n.normalize("tpm<>pm").text == " tpm vs pm ");
+  CHECK(n.normalize("tpm -> pm").text == " tpm to pm ");
+  CHECK(n.normalize("pm w/o coding").text == " pm without coding ");
+  CHECK(n.normalize("pm w/ people").text == " pm with people ");
+  CHECK(n.normalize("coding + people").text == " coding and people ");
+  CHECK(n.normalize("coding+people").text == " coding people ");  // " + " needs its spaces
+  CHECK(n.normalize("what was with").text == " what was with ");  // a symbol's first byte alone is kept
+  CHECK(n.normalize("\xF0\x9F\x91\x8D").text == n.normalize("thanks").text);
+  CHECK(n.normalize("tpm -").text == " tpm ");
+}
