@@ -94,6 +94,8 @@ turn_result chat_service::run(const turn_request& req, conversation* held) {
                                       req.form == reply_form::frame_with_session ? req.session : std::string_view());
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
+  // The parts live in the brain, which may be replaced once this returns.
+  out.reply.parts = nullptr;
 
   record(out.reply, elapsed, text, req);
 

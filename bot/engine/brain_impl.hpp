@@ -106,6 +106,10 @@ struct brain::impl {
   // intent offered as the first suggestion (or -1).
   reply compose(int intent, role_set roles, double confidence, const std::string& rule_id, int say,
                 int runner_up) const;
+  // composer.cpp: the fixed parts of every topical intent's reply for tpm,
+  // pm and both (topical_parts), written once after loading.
+  void precompose();
+  std::vector<reply_json_parts> topical_parts;  // [intent * 3 + (tpm 0, pm 1, both 2)]
   std::string ask(int intent, role_set roles) const;
 
   // explainer.cpp: what answer() saw and decided, for reply.why.

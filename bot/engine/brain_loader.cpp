@@ -529,6 +529,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
   loader.build_normalizer();
   im->version = loader.version(*kb);
   im->kb = std::move(*kb);
+  im->precompose();
   return std::shared_ptr<const brain>(new brain(std::move(im)));
 }
 

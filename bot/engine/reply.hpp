@@ -15,6 +15,24 @@ namespace advisor {
 struct reply_table {
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
+
+  bool operator==(const reply_table&) const = default;
+};
+
+// The parts of a topical reply that come unchanged from the knowledge base
+// (text, sources, table), and the same parts written as JSON once, when the
+// brain is loaded. A reply composed from them points here, and
+// protocol::reply_frame splices the JSON of every part the reply still holds
+// unchanged (a part changed after composing, an answer deepened say, no
+// longer equals its original and is written afresh). Owned by the brain:
+// valid while the brain that composed the reply lives.
+struct reply_json_parts {
+  std::string text;
+  std::vector<std::string> sources;
+  std::optional<reply_table> table;
+  std::string text_json;     // "..."
+  std::string sources_json;  // [{"section":"..."},...]
+  std::string table_json;    // {"columns":[...],"rows":[[...],...]}; empty without a table
 };
 
 // Advice (protocol 1.1 `advice`): which role the article's statements point
@@ -58,17 +76,18 @@ struct reply_why {
 };
 
 struct reply {
-  std::string text;                      // plain text, no markup
-  std::string intent;                    // an intent name of intents.md
-  role_set roles;                        // empty for meta intents
-  double confidence = 0.0;               // in [0, 1]
-  std::vector<std::string> sources;      // article section headings
-  std::vector<std::string> suggestions;  // at most 5
-  std::optional<reply_table> table;      // side-by-side answers
-  std::string rule;                      // id of the rule that fired ("" if none)
-  std::optional<reply_advice> advice;    // protocol 1.1: choosing_role with known traits
-  bool clarify = false;                  // protocol 1.1: asks which of two readings was meant
-  std::optional<reply_why> why;          // protocol 1.1: only when asked to explain
+  std::string text;                         // plain text, no markup
+  std::string intent;                       // an intent name of intents.md
+  role_set roles;                           // empty for meta intents
+  double confidence = 0.0;                  // in [0, 1]
+  std::vector<std::string> sources;         // article section headings
+  std::vector<std::string> suggestions;     // at most 5
+  std::optional<reply_table> table;         // side-by-side answers
+  std::string rule;                         // id of the rule that fired ("" if none)
+  std::optional<reply_advice> advice;       // protocol 1.1: choosing_role with known traits
+  bool clarify = false;                     // protocol 1.1: asks which of two readings was meant
+  std::optional<reply_why> why;             // protocol 1.1: only when asked to explain
+  const reply_json_parts* parts = nullptr;  // where text, sources and table came from, as JSON (or none)
 };
 
 }  // namespace advisor

@@ -60,6 +60,12 @@ class frame_writer {
     append_json_string(out_, s);
     return *this;
   }
+  // A value already written as JSON.
+  frame_writer& raw(std::string_view json) {
+    separate();
+    out_.append(json);
+    return *this;
+  }
   frame_writer& null() {
     separate();
     out_.append("null");
@@ -221,17 +227,31 @@ std::string reply_frame(const reply& r, const reply_to& id, std::string_view bra
     w.string(*id);
   else
     w.null();
-  w.key("text").string(r.text);
+  // The parts composed from the knowledge base, written as JSON at load,
+  // are spliced as they are while the reply still holds them unchanged.
+  const reply_json_parts* parts = r.parts;
+  w.key("text");
+  if (parts && r.text == parts->text)
+    w.raw(parts->text_json);
+  else
+    w.string(r.text);
   w.key("intent").string(r.intent);
   w.key("roles");
   write_roles(w, r.roles);
   const double confidence = std::isnan(r.confidence) ? 0.0 : std::clamp(r.confidence, 0.0, 1.0);
   w.key("confidence").two_decimals(confidence);
-  w.key("sources").open_array();
-  for (const auto& section : r.sources) w.open_object().key("section").string(section).close_object();
-  w.close_array();
+  w.key("sources");
+  if (parts && r.sources == parts->sources) {
+    w.raw(parts->sources_json);
+  } else {
+    w.open_array();
+    for (const auto& section : r.sources) w.open_object().key("section").string(section).close_object();
+    w.close_array();
+  }
   w.key("suggestions").strings(r.suggestions, max_suggestions);
-  if (r.table) {
+  if (r.table && parts && parts->table && *r.table == *parts->table) {
+    w.key("table").raw(parts->table_json);
+  } else if (r.table) {
     w.key("table").open_object();
     w.key("columns").strings(r.table->columns, r.table->columns.size());
     w.key("rows").open_array();

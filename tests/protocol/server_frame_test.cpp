@@ -5,7 +5,11 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
+
+#include "bot/engine/brain.hpp"
+#include "tests/conversation_cases.hpp"
 
 using namespace advisor;
 using namespace advisor::protocol;
@@ -436,4 +440,39 @@ TEST_CASE("confidence and runner-up scores are written with at most two decimals
   CHECK(frame.find(R"("score":-1.25,)") != std::string::npos);
   CHECK(frame.find(R"("score":0,)") != std::string::npos);
   parse(frame);
+}
+
+TEST_CASE("reply_frame splices a brain's precomposed parts byte for byte, and only while they are unchanged",
+          "[protocol]") {
+  const std::filesystem::path dir = ADVISOR_SOURCE_DIR;
+  load_report report;
+  const auto b = brain::load(dir / "rules", dir / "knowledge", report);
+  REQUIRE(b);
+  auto without_parts = [](reply r) {
+    r.parts = nullptr;
+    return r;
+  };
+  int spliced = 0, tables = 0;
+  for (const auto& c : advisor::testing::read_cases(dir / "tests" / "conversations" / "topical.jsonl")) {
+    conversation conv;
+    for (const auto& t : c.turns) {
+      reply r = b->answer(t.text, conv);
+      INFO(t.text);
+      const auto frame = reply_frame(r, std::string("c"), b->version(), "s");
+      CHECK(frame == reply_frame(without_parts(r), std::string("c"), b->version(), "s"));
+      if (r.parts == nullptr) continue;
+      ++spliced;
+      if (r.table) ++tables;
+      // Parts changed after composing are written afresh, never spliced.
+      r.text += " (more)";
+      r.sources.push_back("Another \"section\"");
+      if (r.table) r.table->rows.push_back({"x", "y", "z"});
+      const auto changed = reply_frame(r, std::nullopt, "v");
+      CHECK(changed == reply_frame(without_parts(r), std::nullopt, "v"));
+      CHECK(changed.find(" (more)\"") != std::string::npos);
+      CHECK(changed.find("Another \\\"section\\\"") != std::string::npos);
+    }
+  }
+  CHECK(spliced > 100);
+  CHECK(tables > 10);
 }
