@@ -244,6 +244,21 @@ void text_normalizer::append_word(std::string word, std::vector<std::string>& ou
     return;
   }
   const bool has_digit = std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (has_digit && word.size() >= 3 && !speller_.is_known(word)) {
+    // Digits typed for letters ("wh4t", "m4n4g3r", "r3sp0ns1b1l1t13s"): read
+    // as letters when that gives a word the advisor knows, else kept ("3pm",
+    // "2fa", "q4").
+    std::string letters = word;
+    int from_digits = 0;
+    for (char& c : letters) {
+      static constexpr std::string_view digits = "013457", as = "oieast";
+      if (const auto k = digits.find(c); k != std::string_view::npos) c = as[k], ++from_digits;
+    }
+    const bool all_letters = std::all_of(letters.begin(), letters.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    if (all_letters && static_cast<std::size_t>(from_digits) < letters.size() &&
+        (speller_.is_known(letters) || speller_.is_known(stem(letters)) || expansions_.count(letters) != 0))
+      return append_word(std::move(letters), out);
+  }
   std::string s = stem(word);
   if (!has_digit && !speller_.is_known(s) && !speller_.is_known(word)) {
     // Correct the stem ("responsibilites" -> "responsibility"), else the

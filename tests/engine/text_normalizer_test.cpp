@@ -154,3 +154,14 @@ TEST_CASE("normalizer replaces typed symbols by words, the longest symbol first"
   CHECK(n.normalize("\xF0\x9F\x91\x8D").text == n.normalize("thanks").text);
   CHECK(n.normalize("tpm -").text == " tpm ");
 }
+
+TEST_CASE("normalizer reads digits typed for letters only when that gives a known word", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("wh4t is 7h3 sk1ll").text == " what is the skill ");
+  CHECK(n.normalize("pr0duct m4n4g3r").text == " pm ");
+  CHECK(n.normalize("r3sp0ns1b1l1ty").text == " responsibility ");
+  // Not a word once read as letters, too short, or no letter at all: kept.
+  CHECK(n.normalize("3pm").text == " 3pm ");
+  CHECK(n.normalize("2fa q4 d0").text == " 2fa q4 d0 ");
+  CHECK(n.normalize("401 1337").text == " 401 1337 ");
+}
