@@ -238,6 +238,7 @@ void brain_loader::load_lexicon(const json_file& f, const json::value& v) {
       if (r.is_string() && !k.empty()) lex_.symbols.emplace_back(std::string(k), std::string(r.get_string()));
       else problem(f, std::string(k), "a symbol's replacement must be a string");
     }
+  for (const auto& w : get_strings(f, o, "self_corrections", "self_corrections")) lex_.self_corrections.push_back(w);
   for (const auto& w : get_strings(f, o, "known_words", "known_words")) lex_.known_words.push_back(w);
   for (const auto& w : get_strings(f, o, "english_words", "english_words")) lex_.english_words.push_back(w);
 }

@@ -204,6 +204,12 @@ text_normalizer::text_normalizer(const lexicon& lex) {
       symbols_at_[static_cast<unsigned char>(sym[0])].push_back(static_cast<std::uint32_t>(k));
     }
   speller_ = spell_corrector(vocab, known, {});
+  // The markers in the words normalize() writes (after the speller exists).
+  for (const auto& m : lex.self_corrections) {
+    std::vector<std::string> words;
+    for (const auto& w : split_words(normalize(m).text)) words.push_back(w);
+    if (!words.empty()) corrections_.push_back(std::move(words));
+  }
 }
 
 void text_normalizer::append_cached(std::string word, std::vector<std::string>& out) const {
@@ -358,6 +364,54 @@ bool text_normalizer::joins(const std::string& a, const std::string& b) const {
   return !vocabulary_.count(stem(a)) || !vocabulary_.count(stem(b));
 }
 
+void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const {
+  if (corrections_.empty() || !roles.is_both()) return;  // it takes two different role names
+  thread_local std::vector<std::string_view> t;
+  t.clear();
+  for (std::size_t i = 0; i < text.size();) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    const std::size_t from = i;
+    while (i < text.size() && text[i] != ' ') ++i;
+    if (i > from) t.emplace_back(text.data() + from, i - from);
+  }
+  auto is_role = [](std::string_view w) { return w == "tpm" || w == "pm"; };
+  auto is_filler = [](std::string_view w) { return w == "a" || w == "an" || w == "the"; };
+  constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  // The nearest role from `at` in direction `step` with at most two fillers
+  // on the way, or npos.
+  auto role_near = [&](std::size_t at, int step) {
+    for (int fillers = 0; at < t.size(); at += static_cast<std::size_t>(step)) {
+      if (is_role(t[at])) return at;
+      if (!is_filler(t[at]) || ++fillers > 2) return npos;
+    }
+    return npos;
+  };
+  thread_local std::vector<char> drop;
+  drop.assign(t.size(), 0);
+  bool dropped = false;
+  for (std::size_t k = 1; k < t.size(); ++k)
+    for (const auto& m : corrections_) {
+      if (k + m.size() >= t.size() || !std::equal(m.begin(), m.end(), t.begin() + static_cast<long>(k))) continue;
+      const std::size_t before = role_near(k - 1, -1), after = role_near(k + m.size(), +1);
+      if (before == npos || after == npos || t[before] == t[after]) continue;
+      for (std::size_t i = before; i < after; ++i) drop[i] = 1;
+      dropped = true;
+      break;
+    }
+  if (!dropped) return;
+  std::string kept(" ");
+  roles = role_set::none();
+  count = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (drop[i]) continue;
+    kept.append(t[i]).push_back(' ');
+    ++count;
+    if (t[i] == "tpm") roles = roles | role_set::of(role::tpm);
+    if (t[i] == "pm") roles = roles | role_set::of(role::pm);
+  }
+  text = std::move(kept);
+}
+
 normalized_text text_normalizer::normalize(std::string_view input) const {
   thread_local std::string symbolled;
   if (!symbols_.empty()) fold_symbols(input, symbolled);
@@ -405,6 +459,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   normalized_text out;
   out.text.reserve(input.size() + 8);
   append_phrased(words, out.text, out.roles, out.words);
+  drop_taken_back(out.text, out.roles, out.words);
   const bool has_question = std::find(sentence_end.begin(), sentence_end.end(), end_question) != sentence_end.end();
   const bool has_other = std::find(sentence_end.begin(), sentence_end.end(), end_other) != sentence_end.end();
   if (has_question && has_other) {
@@ -412,6 +467,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
       if (sentence_of[i] < sentence_end.size() && sentence_end[sentence_of[i]] == end_question)
         question.push_back(words[i]);
     append_phrased(question, out.question, out.question_roles, out.question_words);
+    drop_taken_back(out.question, out.question_roles, out.question_words);
     if (out.question_words == 0) out.question.clear();
   }
   return out;

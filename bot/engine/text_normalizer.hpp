@@ -38,6 +38,11 @@ struct lexicon {
   // Symbols typed for words ("<>" -> "vs", "->" -> "to"), replaced before
   // anything else; keys are the symbols as typed.
   std::vector<std::pair<std::string, std::string>> symbols;
+  // Words with which people take back the role they just named ("a PM,
+  // sorry, I mean a TPM"; "product managers, er, program managers"): a role
+  // name, the marker and another role name (a, an, the between them
+  // allowed) keep only the second.
+  std::vector<std::string> self_corrections;
 };
 
 struct normalized_text {
@@ -78,6 +83,11 @@ class text_normalizer {
   // word is one the rules use and one half is not.
   bool joins(const std::string& a, const std::string& b) const;
   void fold_symbols(std::string_view input, std::string& out) const;  // into out (reused)
+
+  // A role name taken back by a self-correction marker is dropped from text,
+  // with the marker; roles and count follow.
+  void drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const;
+  std::vector<std::vector<std::string>> corrections_;  // self-correction markers, as normalised words
 
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)

@@ -165,3 +165,27 @@ TEST_CASE("normalizer reads digits typed for letters only when that gives a know
   CHECK(n.normalize("2fa q4 d0").text == " 2fa q4 d0 ");
   CHECK(n.normalize("401 1337").text == " 401 1337 ");
 }
+
+TEST_CASE("normalizer drops a role name the writer takes back, keeping the one meant", "[engine]") {
+  lexicon lex;
+  lex.phrases = {{"program manager", "tpm"}, {"product manager", "pm"}, {"tpm", "tpm"}, {"pm", "pm"}};
+  lex.vocabulary = {"program", "manager", "product", "skill"};
+  lex.known_words = {"what", "a", "the", "do", "sorry", "i", "mean", "er", "vs", "or", "rather", "which", "is", "better"};
+  lex.self_corrections = {"sorry i mean", "er", "or rather"};
+  const text_normalizer n(lex);
+  auto a = n.normalize("what does a PM, sorry, I mean a TPM do?");
+  CHECK(a.text.find(" pm ") == std::string::npos);
+  CHECK(a.text.find(" a tpm do ") != std::string::npos);
+  CHECK(a.roles == role_set::of(role::tpm));
+  auto b = n.normalize("product managers, er, program managers");
+  CHECK(b.text == " tpm ");
+  CHECK(b.roles == role_set::of(role::tpm));
+  CHECK(b.words == 1);
+  CHECK(n.normalize("tpm or rather the pm").roles == role_set::of(role::pm));
+  // Not a taking back: the same role again, no role after the marker, or
+  // other words between.
+  CHECK(n.normalize("tpm vs pm, sorry i mean which is better").roles == role_set::both());
+  CHECK(n.normalize("sorry i mean tpm vs pm").roles == role_set::both());
+  CHECK(n.normalize("tpm er what is the pm").roles == role_set::both());
+  CHECK(n.normalize("pm er pm").text == " pm er pm ");
+}
