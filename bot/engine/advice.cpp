@@ -118,6 +118,7 @@ std::vector<trait_match> advice_engine::statements(std::string_view text, const 
   int carry = -1;  // how the clause before ended: 1 for, 0 against, -1 unknown
   for (const auto& cl : clauses(text)) {
     const normalized_text n = nz.normalize(cl);
+    if (traits_.is_retraction(n.text)) out.clear();  // "... scratch that, what I really like is ..."
     const std::size_t from = out.size();
     traits_.match_clause(n.text, out);
     for (std::size_t i = from; i < out.size(); ++i) {

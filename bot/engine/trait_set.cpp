@@ -59,7 +59,7 @@ struct trait_set::compiled {
   std::vector<int> first_in_any;
   bool any_complete = true;
   std::size_t any_size = 0;  // patterns added to any
-  std::unique_ptr<RE2> against_before, for_before, against_after, prefer_split;
+  std::unique_ptr<RE2> against_before, for_before, against_after, prefer_split, retract;
   std::unique_ptr<RE2> choice, more, example, summary, skip, first, second;
 };
 
@@ -242,6 +242,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
   c->for_before = compile_list(strs(po, "for_before", "polarity"), "polarity");
   c->against_after = compile_list(strs(po, "against_after", "polarity"), "polarity");
   c->prefer_split = compile_list(strs(po, "prefer_split", "polarity"), "polarity");
+  c->retract = compile_list(strs(po, "retract", "polarity"), "polarity");
   c->choice = compile_list(strs(top, "choice", "choice"), "choice");
 
   const auto* q = top.if_contains("questionnaire");
@@ -297,6 +298,7 @@ bool trait_set::is_more(std::string_view norm) const { return c_ && matches(c_->
 bool trait_set::is_example(std::string_view norm) const { return c_ && matches(c_->example, norm); }
 bool trait_set::is_summary(std::string_view norm) const { return c_ && matches(c_->summary, norm); }
 bool trait_set::is_skip(std::string_view norm) const { return c_ && matches(c_->skip, norm); }
+bool trait_set::is_retraction(std::string_view norm) const { return c_ && matches(c_->retract, norm); }
 int trait_set::pick(std::string_view norm) const {
   if (!c_) return 0;
   if (matches(c_->first, norm)) return 1;

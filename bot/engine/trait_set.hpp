@@ -74,6 +74,9 @@ class trait_set {
   bool is_example(std::string_view norm) const;
   bool is_summary(std::string_view norm) const;
   bool is_skip(std::string_view norm) const;
+  // A clause that takes back what the message said before it ("scratch
+  // that", "forget what I said"): polarity's "retract".
+  bool is_retraction(std::string_view norm) const;
   // 1 / 2 for "the first" / "the second", else 0.
   int pick(std::string_view norm) const;
 

@@ -78,6 +78,16 @@ TEST_CASE("advice: likes, dislikes, negation and strengths point the right way",
   CHECK(fit_of("I'm good at untangling dependencies and managing risks. Which one should I pick?") == "tpm");
 }
 
+TEST_CASE("advice: a clause that takes back what came before leaves only what follows it", "[engine][advice]") {
+  CHECK(fit_of("I love coding and system design... actually scratch that, what I really love is talking to "
+               "customers. TPM or PM?") == "pm");
+  CHECK(fit_of("I enjoy market research. Forget what I said, I enjoy untangling dependencies and managing risks. "
+               "Which role fits me?") == "tpm");
+  // Without the retraction every statement counts (two for TPM, one for PM).
+  CHECK(fit_of("I love coding and system design... what I really love is talking to customers. TPM or PM?") ==
+        "tpm");
+}
+
 TEST_CASE("advice: mixed evidence is either and says which part points where", "[engine][advice]") {
   conversation c;
   reply r = say("I love coding but I also love talking to customers. TPM or PM?", c);
