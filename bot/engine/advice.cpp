@@ -102,9 +102,10 @@ void add_unique(std::vector<std::string>& v, const std::string& s, std::size_t m
 }  // namespace
 
 void advice_engine::load(const std::filesystem::path& rules_dir, const std::filesystem::path& knowledge_dir,
-                         pattern_compiler& pc, const std::vector<std::string>& intent_names, load_report& report) {
+                         pattern_compiler& pc, const std::vector<std::string>& intent_names,
+                         std::size_t re2_max_mem, load_report& report) {
   intent_names_ = intent_names;
-  traits_.load(rules_dir, knowledge_dir, pc, report);
+  traits_.load(rules_dir, knowledge_dir, pc, re2_max_mem, report);
 }
 
 int advice_engine::intent_index(std::string_view name) const {

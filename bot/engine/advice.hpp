@@ -36,8 +36,10 @@ class advice_engine {
  public:
   // Loads rules_dir/traits.json (see trait_set::load); intent_names is the
   // brain's intent table (conversations keep intents by name).
+  // re2_max_mem: see engine_options (bot/engine/brain.hpp).
   void load(const std::filesystem::path& rules_dir, const std::filesystem::path& knowledge_dir,
-            pattern_compiler& pc, const std::vector<std::string>& intent_names, load_report& report);
+            pattern_compiler& pc, const std::vector<std::string>& intent_names, std::size_t re2_max_mem,
+            load_report& report);
 
   // Before the rules. Resolves the conversation's last intent by name, and
   // answers a depth follow-up or a summary request (nullopt: the rules answer).

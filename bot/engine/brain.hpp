@@ -33,6 +33,16 @@ struct welcome_message {
   std::vector<std::string> suggestions;
 };
 
+// How the engine builds its matchers.
+struct engine_options {
+  // re2's memory budget for each of the engine's sets of expressions (the
+  // trait patterns, the rules' raw `re:` patterns; each single trait or cue
+  // expression gets a quarter). Rules that do not fit fail to load; a search
+  // that outgrows it is answered as a fallback (rule engine.match_error) or,
+  // for a single expression, run without the DFA.
+  std::size_t re2_max_mem = std::size_t{32} << 20;
+};
+
 class brain {
  public:
   // Loads rules/*.json from rules_dir and knowledge/*.json from
@@ -40,8 +50,8 @@ class brain {
   // nullptr when report holds any problem (all problems are reported, not
   // just the first).
   static std::shared_ptr<const brain> load(const std::filesystem::path& rules_dir,
-                                           const std::filesystem::path& knowledge_dir,
-                                           load_report& report);
+                                           const std::filesystem::path& knowledge_dir, load_report& report,
+                                           const engine_options& options = {});
 
   ~brain();
   brain(const brain&) = delete;

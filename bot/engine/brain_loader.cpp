@@ -51,7 +51,8 @@ std::string get_string(const json::object& o, const char* key) {
 // Builds one brain::impl from the files, section by section.
 class brain_loader {
  public:
-  brain_loader(brain::impl& brain, load_report& report) : b_(brain), report_(report) {}
+  brain_loader(brain::impl& brain, load_report& report, const engine_options& options)
+      : b_(brain), report_(report), options_(options) {}
 
   void read_files(const std::filesystem::path& rules_dir);
   void load_sections();  // pass 1: settings, intents, lexicon, concepts of every file
@@ -62,7 +63,7 @@ class brain_loader {
   // The advice step's traits (rules/traits.json); before compile(), so the
   // trait words join the spelling vocabulary.
   void load_advice(const std::filesystem::path& rules_dir, const std::filesystem::path& knowledge_dir) {
-    b_.advice.load(rules_dir, knowledge_dir, pc_, b_.intent_names, report_);
+    b_.advice.load(rules_dir, knowledge_dir, pc_, b_.intent_names, options_.re2_max_mem, report_);
   }
   void compile(const std::filesystem::path& rules_dir);
   void cross_check(const knowledge_base& kb);
@@ -92,6 +93,7 @@ class brain_loader {
   std::map<std::string, std::string> concept_file_;
   std::map<std::string, std::string> rule_file_;
   pattern_compiler pc_{&concepts_};
+  engine_options options_;
 
  public:
   const knowledge_base* kb = nullptr;  // for rules' "say" checks, when it loaded
@@ -512,9 +514,11 @@ std::string brain_loader::version(const knowledge_base& k) const {
 }  // namespace
 
 std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
-                                         const std::filesystem::path& knowledge_dir, load_report& report) {
+                                         const std::filesystem::path& knowledge_dir, load_report& report,
+                                         const engine_options& options) {
   auto im = std::make_unique<impl>();
-  brain_loader loader(*im, report);
+  im->rules.set_re2_max_mem(options.re2_max_mem);
+  brain_loader loader(*im, report, options);
   loader.read_files(rules_dir);
   auto kb = knowledge_base::load(knowledge_dir, report);
   loader.kb = kb ? &*kb : nullptr;

@@ -12,10 +12,10 @@
 namespace advisor {
 namespace {
 
-RE2::Options set_options() {
+RE2::Options set_options(std::size_t max_mem = std::size_t{32} << 20) {
   RE2::Options o;
   o.set_log_errors(false);
-  o.set_max_mem(64 << 20);  // only the raw `re:` patterns use it (see matcher)
+  o.set_max_mem(static_cast<std::int64_t>(max_mem));  // only the raw `re:` patterns use it (see matcher)
   return o;
 }
 
@@ -849,6 +849,11 @@ int rule_set::add_cue(const std::string& regex, std::string& error, int bit) {
   }
   if (!add_pattern(regex, {static_cast<std::uint32_t>(cues_), part::cue, false}, error)) return -1;
   return cues_++;
+}
+
+void rule_set::set_re2_max_mem(std::size_t bytes) {
+  if (!set_->set_refs.empty()) return;  // too late: patterns are in
+  set_->set = RE2::Set(set_options(bytes), RE2::UNANCHORED);
 }
 
 bool rule_set::compile(std::string& error) {

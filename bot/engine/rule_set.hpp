@@ -82,6 +82,9 @@ class rule_set {
   int add_cue(const std::string& regex, std::string& error, int bit = -1);
   // Compiles the set; false (with error) when re2 runs out of memory.
   bool compile(std::string& error);
+  // re2's memory budget for the raw `re:` patterns (one RE2::Set); before
+  // any pattern is added (see engine_options in brain.hpp).
+  void set_re2_max_mem(std::size_t bytes);
 
   // Matches the normalised text of a message, and, when question is not
   // empty, its question part (lower case too, a line of its own: `^`, `$`

@@ -17,10 +17,10 @@ namespace json = boost::json;
 
 namespace {
 
-std::unique_ptr<RE2> make_re(const std::string& regex) {
+std::unique_ptr<RE2> make_re(const std::string& regex, std::size_t max_mem) {
   RE2::Options o;
   o.set_log_errors(false);
-  o.set_max_mem(8 << 20);
+  o.set_max_mem(static_cast<std::int64_t>(max_mem));
   return std::make_unique<RE2>("(" + regex + ")", o);
 }
 
@@ -75,7 +75,8 @@ int trait_set::find(std::string_view id) const {
 }
 
 void trait_set::load(const std::filesystem::path& rules_dir, const std::filesystem::path& knowledge_dir,
-                     pattern_compiler& pc, load_report& report) {
+                     pattern_compiler& pc, std::size_t re2_max_mem, load_report& report) {
+  const std::size_t single_mem = re2_max_mem / 4;  // each single expression
   const auto path = rules_dir / "traits.json";
   if (!std::filesystem::exists(path)) return;
   auto f = read_json_file(path, report);
@@ -155,7 +156,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
       all += "(?:" + re + ")";
     }
     if (all.empty()) all = "\\x01\\x02never";  // matches nothing
-    auto re = make_re(all);
+    auto re = make_re(all, single_mem);
     if (!re->ok()) problem(id, "cannot compile: " + re->error());
     return re;
   };
@@ -166,7 +167,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
   auto c = std::make_unique<compiled>();
   RE2::Options so;
   so.set_log_errors(false);
-  so.set_max_mem(32 << 20);
+  so.set_max_mem(static_cast<std::int64_t>(re2_max_mem));
   c->any = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
   if (auto* v = top.if_contains("traits"); v && v->is_array()) {
     for (const auto& e : v->get_array()) {
@@ -218,7 +219,7 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
           if (at != first + static_cast<int>(res.size())) c->any_complete = false;
           ++c->any_size;
         }
-        auto r = make_re(re);
+        auto r = make_re(re, single_mem);
         if (!r->ok()) problem(d.id, "pattern '" + p + "': " + r->error());
         res.push_back(std::move(r));
       }

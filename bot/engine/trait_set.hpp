@@ -60,8 +60,10 @@ class trait_set {
   // its patterns with pc (so their words join the spelling vocabulary) and
   // checks every evidence excerpt against the article named by
   // knowledge_dir/knowledge.json and every section against its headings.
+  // re2_max_mem: the set of all trait patterns may use this much; each
+  // single expression a quarter (engine_options, bot/engine/brain.hpp).
   void load(const std::filesystem::path& rules_dir, const std::filesystem::path& knowledge_dir,
-            pattern_compiler& pc, load_report& report);
+            pattern_compiler& pc, std::size_t re2_max_mem, load_report& report);
   bool empty() const { return traits_.empty(); }
 
   const std::vector<trait_def>& traits() const { return traits_; }

@@ -10,7 +10,7 @@ namespace advisor::server {
 std::shared_ptr<const brain> load_checked_brain(const brain_sources& src, load_report& report) {
   std::shared_ptr<const brain> b;
   try {
-    b = brain::load(src.rules_dir, src.knowledge_dir, report);
+    b = brain::load(src.rules_dir, src.knowledge_dir, report, src.engine);
     if (b != nullptr && report.ok() && !src.conversations_dir.empty())
       check_conversations(*b, src.conversations_dir, report);
   } catch (const std::exception& e) {

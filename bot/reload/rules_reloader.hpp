@@ -43,6 +43,7 @@ struct brain_sources {
   std::filesystem::path rules_dir;          // rules/*.json (searched recursively)
   std::filesystem::path knowledge_dir;      // knowledge.json and the article
   std::filesystem::path conversations_dir;  // shipped conversation checks (*.jsonl); empty: none
+  engine_options engine;                    // how the matchers are built (re2's memory budget)
 };
 
 // Loads and validates a brain: every problem of brain::load plus every wrong

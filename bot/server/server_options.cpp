@@ -256,6 +256,11 @@ const std::vector<option_spec>& specs() {
          return true;
        },
        [](const o&) { return std::string(default_data_root) + "/rules/checks"; }},
+      {"re2-max-mem", "SIZE",
+       "re2's memory budget for each set of rule expressions (a single expression gets a quarter); rules that do not "
+       "fit fail to load",
+       true, size_field(&o::re2_max_mem, 1024 * 1024, std::size_t{1} << 30),
+       [](const o& opt) { return show_size(opt.re2_max_mem); }},
       {"max-message-bytes", "SIZE", "largest WebSocket message, all fragments together (larger: close 1009)", true,
        size_field(&o::max_message_bytes, 256, 64 * 1024 * 1024),
        [](const o& opt) { return show_size(opt.max_message_bytes); }},

@@ -400,3 +400,26 @@ TEST_CASE("confidence is sent with two decimals", "[engine]") {
     CHECK(std::abs(conf * 100.0 - std::round(conf * 100.0)) < 1e-9);
   }
 }
+
+TEST_CASE("re2's memory budget: rules that do not fit fail to load, a budget that fits answers the same",
+          "[engine]") {
+  load_report tiny;
+  CHECK(brain::load(source_dir / "rules", source_dir / "knowledge", tiny, {.re2_max_mem = 4096}) == nullptr);
+  CHECK(!tiny.ok());
+  CHECK(tiny.to_string().find("memory") != std::string::npos);
+
+  load_report small_report;
+  const auto small = brain::load(source_dir / "rules", source_dir / "knowledge", small_report,
+                                 {.re2_max_mem = std::size_t{1} << 20});
+  REQUIRE(small);
+  const auto& usual = shipped();
+  for (const char* text : {"what does a tpm do", "I love coding but hate sales calls. TPM or PM?", "tpm vs pm?",
+                           "is a TPM 2.0 chip needed for windows 11", "hello!"}) {
+    conversation a, b;
+    const advisor::reply x = small->answer(text, a), y = usual->answer(text, b);
+    INFO(text);
+    CHECK(x.intent == y.intent);
+    CHECK(x.text == y.text);
+    CHECK(x.confidence == y.confidence);
+  }
+}

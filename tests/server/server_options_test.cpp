@@ -77,6 +77,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
       {"rules", std::string(ADVISOR_SOURCE_DIR) + "/rules"},
       {"knowledge", std::string(ADVISOR_SOURCE_DIR) + "/knowledge"},
       {"conversations", std::string(ADVISOR_SOURCE_DIR) + "/rules/checks"},
+      {"re2-max-mem", "32MiB"},
       {"max-message-bytes", "16KiB"},
       {"max-text-chars", "1000"},
       {"max-queue", "64"},
@@ -106,11 +107,11 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
   // Every "--name ... [default: X" in the help text.
   const std::string help = options_help();
   std::map<std::string, std::string> shown;
-  const std::regex line_re(R"(\n  --([a-z-]+)[^\n]*?\[default: ([^;\]]*)[;\]])");
+  const std::regex line_re(R"(\n  --([a-z0-9-]+)[^\n]*?\[default: ([^;\]]*)[;\]])");
   for (std::sregex_iterator it(help.begin(), help.end(), line_re), end; it != end; ++it)
     shown[(*it)[1].str()] = (*it)[2].str();
   // Long heads wrap: "--name ARG\n<padding>help [default: ...]".
-  const std::regex wrapped_re(R"(\n  --([a-z-]+)[^\n]*\n {34}[^\n]*?\[default: ([^;\]]*)[;\]])");
+  const std::regex wrapped_re(R"(\n  --([a-z0-9-]+)[^\n]*\n {34}[^\n]*?\[default: ([^;\]]*)[;\]])");
   for (std::sregex_iterator it(help.begin(), help.end(), wrapped_re), end; it != end; ++it)
     shown.try_emplace((*it)[1].str(), (*it)[2].str());
   INFO(help);
@@ -124,6 +125,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
   CHECK(o.rules_dir == std::filesystem::path(documented.at("rules")));
   CHECK(o.knowledge_dir == std::filesystem::path(documented.at("knowledge")));
   CHECK(o.conversations_dir == std::filesystem::path(documented.at("conversations")));
+  CHECK(o.re2_max_mem == 32u * 1024 * 1024);
   CHECK(o.max_message_bytes == 16 * 1024);
   CHECK(o.max_text_chars == 1000);
   CHECK(o.max_queue == 64);
@@ -250,6 +252,9 @@ TEST_CASE("bad flags and values are reported", "[server]") {
   args{{"--log-text=maybe"}}.fails();
   args{{"--max-connections", "0"}}.fails();
   args{{"--msg-burst", "0"}}.fails();
+  args{{"--re2-max-mem", "64KiB"}}.fails();  // below 1MiB
+  args{{"--re2-max-mem", "2GiB"}}.fails();   // above 1GiB
+  CHECK(args{{"--re2-max-mem", "8MiB"}}.ok().re2_max_mem == 8u * 1024 * 1024);
   args a;
   a.env = {{"ADVISOR_PORT", "http"}};
   CHECK(a.fails().find("ADVISOR_PORT") != std::string::npos);
@@ -275,6 +280,7 @@ TEST_CASE("--help documents every flag with its default and variable", "[server]
                         "--abuse-factor",
                         "--abuse-window",
                         "--max-queue",
+                        "--re2-max-mem",
                         "--handshake-timeout",
                         "--idle-timeout",
                         "--http-timeout",
