@@ -218,14 +218,18 @@ int fit_calibration(int argc, char** argv) {
   for (const auto& d : data) x.push_back(d.x), y.push_back(d.right), all.push_back(&d);
   const auto fit = advisor::tools::fit_logistic(x, y, use, options);
   std::vector<bool> score_only(use.size(), false);
-  // The fallback threshold the data support: answers below it would be
-  // right only where a fallback was wanted.
+  // The fallback threshold the data support, over the rules' answers (the
+  // advice step's have no score): answers below it would be right only
+  // where a fallback was wanted.
   const std::size_t score = static_cast<std::size_t>(confidence_feature::score);
   double best_t = 0.0;
-  long best_right = -1;
+  long best_right = -1, scored = 0;
   for (const auto& cand : data) {
+    if (cand.x[score] <= 0.0) continue;
     long right = 0;
-    for (const auto& o : data) right += o.x[score] >= cand.x[score] ? o.right : o.want_fallback;
+    scored = 0;
+    for (const auto& o : data)
+      if (o.x[score] > 0.0) ++scored, right += o.x[score] >= cand.x[score] ? o.right : o.want_fallback;
     if (right > best_right) best_right = right, best_t = cand.x[score];
   }
   if (dump)
@@ -248,7 +252,11 @@ int fit_calibration(int argc, char** argv) {
   std::printf(
       "// The confidence calibration (see README.md, \"Confidence\"): a logistic model of\n"
       "// P(reply right) over how the answer was reached, fitted on answers the rules were\n"
-      "// not tuned for. Written by:\n//   %s\n// Data:\n",
+      "// not tuned for. Written by:\n//   %s\n"
+      "// Files after --rules DIR are answered with DIR: the rules that set was measured\n"
+      "// with before any tuning for it (tests/eval/README.md), exported from git with\n"
+      "//   mkdir -p DIR && git archive COMMIT rules | tar -x -C DIR\n"
+      "// Data:\n",
       command.c_str());
   for (const auto& s : sources) std::printf("//   %s\n", s.c_str());
   std::string features;
@@ -262,8 +270,9 @@ int fit_calibration(int argc, char** argv) {
   for (const auto& [file, s] : per_file) std::printf("//   %s: %s\n", file.c_str(), describe(s).c_str());
   std::printf("//   (the same with the winning score alone: %s)\n",
               describe(cross_validate(data, score_only, options)).c_str());
-  std::printf("// The fallback threshold these data support: %.2f (answers kept right: %ld of %zu).\n", best_t,
-              best_right, data.size());
+  std::printf(
+      "// The fallback threshold these data support: %.2f (rules' answers right, or right to fall back: %ld of %ld).\n",
+      best_t, best_right, scored);
   std::printf("{\n  \"calibration\": {\n    \"logistic\": {\n      \"intercept\": %.4f,\n      \"weights\": {",
               fit.intercept);
   bool first = true;
@@ -283,6 +292,9 @@ int main(int argc, char** argv) {
     std::cerr << "usage: converse_eval RULES_DIR KNOWLEDGE_DIR FILE_OR_DIR... [--quiet]\n";
     return 2;
   }
+  // Before loading RULES_DIR: the fit ignores its calibration.json, which
+  // may be the file the output is being written to.
+  if (std::strcmp(argv[3], "--fit-calibration") == 0) return fit_calibration(argc, argv);
   advisor::load_report report;
   auto b = advisor::brain::load(argv[1], argv[2], report);
   if (!b) {
@@ -322,7 +334,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (std::strcmp(argv[3], "--fit-calibration") == 0) return fit_calibration(argc, argv);
   bool quiet = false, dump = false;
   const auto cases = read_all(3, argc, argv, &quiet, &dump);
   auto results = advisor::testing::run_cases(*b, cases);
