@@ -4,6 +4,7 @@
 #include "bot/engine/brain.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "bot/engine/brain_impl.hpp"
 
@@ -48,6 +49,21 @@ role_set resolve_roles(role_policy policy, role_set named, role_set prev, std::u
   return roles.empty() ? role_set::both() : roles;
 }
 
+// What the text alone says about how sure an answer to it can be.
+void describe_text(const normalized_text& norm, confidence_features& f) {
+  using cf = confidence_feature;
+  f[cf::words] = std::log1p(static_cast<double>(norm.words));
+  f[cf::corrections] = static_cast<double>(std::min<std::size_t>(norm.corrections, 3));
+  f[cf::unknown_share] =
+      norm.words ? std::min(1.0, static_cast<double>(norm.unknown_words) / static_cast<double>(norm.words)) : 0.0;
+}
+
+// The one intent the advice step may turn an answer into (advice.cpp).
+constexpr std::string_view choosing_intent = "choosing_role";
+
+// A calibrated probability as replies carry it: two decimals (composer.cpp).
+double rounded(double p) { return std::round(std::clamp(p, 0.0, 1.0) * 100.0) / 100.0; }
+
 }  // namespace
 
 reply brain::answer(std::string_view text, conversation& conv, const answer_options& options) const {
@@ -57,18 +73,43 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   impl::trace tr{text, &norm, nullptr, nullptr, -1, {}, false, conv.last_intent(),
                  conv.has_topic() ? conv.last_roles() : role_set::none()};
   tr.explain = options.explain;
+  describe_text(norm, tr.features);
+  const logistic_model* model = im.answer_calibration.model ? &*im.answer_calibration.model : nullptr;
   // Follow-ups that go deeper ("why?", "tell me more") and summaries are
   // answered by the advice step from the context alone.
   if (auto r = im.advice.before(text, norm, conv, im.kb)) {
     tr.context_used = true;
+    tr.features[confidence_feature::advice_depth] = 1.0;
+    tr.features[confidence_feature::score] = r->confidence;
+    if (model) r->confidence = rounded(model->predict(tr.features));
     if (options.explain) r->why = im.explain(tr, *r);
+    if (options.features) *options.features = tr.features;
     return std::move(*r);
   }
   reply r = im.answer_rules(norm, conv, tr);
   // A person describing themselves, the questionnaire, no text twice in a row.
+  // (The advice step changes an answer only into choosing_role.)
+  const bool rules_chose = r.intent == choosing_intent;
   im.advice.after(text, norm, conv, im.kb, im.normalizer, r);
+  if (!rules_chose && r.intent == choosing_intent) {  // the advice step chose it instead
+    tr.features[confidence_feature::advice_choice] = 1.0;
+    if (model) r.confidence = rounded(model->predict(tr.features));
+  }
   if (options.explain) r.why = im.explain(tr, r);
+  if (options.features) *options.features = tr.features;
   return r;
+}
+
+void brain::impl::describe_answer(confidence_features& f, double score, const scored_intents& scored,
+                                  const rule* winner, const match_result& m) const {
+  using cf = confidence_feature;
+  f[cf::score] = score;
+  // The runner-up of a rule's answer is the second intent; of a role-only
+  // answer, the best intent, which fell short of the threshold.
+  const candidate* other = winner ? scored.second() : scored.best();
+  f[cf::margin] = score - (other ? other->score : 0.0);
+  f[cf::rules_fired] = winner ? std::min(4, std::max(0, scored.best()->rules - 1)) : 0;
+  f[cf::sense_cue] = (m.cues & sense_mask) != 0;
 }
 
 reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv, trace& tr) const {
@@ -146,11 +187,14 @@ reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv,
     conv.record_meta();
     return im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1);
   }
-  // The confidence: the probability that this reply is right, from the
-  // raw score through the calibration fitted on held-out conversations.
-  // (Fallbacks carry the best score seen, as the protocol says.)
-  if (intent != im.fallback) confidence = im.answer_curve.map(confidence);
   const intent_def& d = im.intent(intent);
+  // The confidence: the probability that this reply is right, from how it
+  // was reached, through the calibration fitted on held-out conversations.
+  // (Fallbacks carry the best score seen, as the protocol says.)
+  describe_answer(tr.features, confidence, scored, winner, m);
+  tr.features[confidence_feature::role_only] = rule_id == "engine.role_only";
+  tr.features[confidence_feature::meta] = !d.topical;
+  if (intent != im.fallback) confidence = im.answer_calibration.confidence(tr.features);
   if (!d.topical) {
     conv.record_meta();
     return im.compose(intent, role_set::none(), confidence, rule_id, winner ? winner->say : -1, runner_up);

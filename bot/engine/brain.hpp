@@ -22,9 +22,14 @@
 
 namespace advisor {
 
+struct confidence_features;  // calibration.hpp
+
 // Options of one answer() call.
 struct answer_options {
   bool explain = false;  // fill reply.why (protocol 1.1 `explain`); no cost when false
+  // When set, receives how the reply was reached: the features its
+  // confidence is calibrated on (converse_eval --fit-calibration reads them).
+  confidence_features* features = nullptr;
 };
 
 // The first message of a conversation (protocol `welcome`).

@@ -11,6 +11,7 @@
 
 #include "bot/engine/advice.hpp"
 #include "bot/engine/brain.hpp"
+#include "bot/engine/calibration.hpp"
 #include "bot/engine/knowledge_base.hpp"
 #include "bot/engine/rule_set.hpp"
 #include "bot/engine/scoring.hpp"
@@ -88,7 +89,7 @@ struct brain::impl {
   std::uint32_t sense_mask = 0;        // the cue bits of all senses
   std::uint32_t job_context_bit = 0;   // the cue bit of the concept job_context (0: none)
   scoring_options scoring;
-  calibration_curve answer_curve;  // raw score of an answer (not a fallback) -> P(right)
+  calibration answer_calibration;  // how an answer (not a fallback) was reached -> P(right)
   int empty_intent = -1;  // answer to text with no words at all ("?")
   int role_definition = -1;
   int fallback = -1;
@@ -125,11 +126,16 @@ struct brain::impl {
     role_set last_roles;
     bool explain = false;   // answer() will call explain(): answer_rules keeps what it needs
     scored_intents kept{};  // the scores, kept past answer_rules when explain is set
+    confidence_features features{};  // how the reply was reached (calibration.hpp)
   };
   reply_why explain(const trace& t, const reply& r) const;
   // brain.cpp: the rules' answer (normalised once by answer(), which hands
   // the result to the advice step); fills tr for explain().
   reply answer_rules(const normalized_text& norm, conversation& conv, trace& tr) const;
+  // brain.cpp: the features of a rules' answer (or a role-only one, with no
+  // winner) that the match and the scores tell.
+  void describe_answer(confidence_features& f, double score, const scored_intents& scored, const rule* winner,
+                       const match_result& m) const;
 };
 
 }  // namespace advisor

@@ -4,6 +4,7 @@
 // Every problem goes to the load_report; nothing stops at the first.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -82,6 +83,8 @@ class brain_loader {
   void load_lexicon(const json_file& f, const json::value& v);
   void load_concepts(const json_file& f, const json::value& v);
   void load_calibration(const json_file& f, const json::value& v);
+  void load_curve(const json_file& f, const json::value& v);
+  void load_logistic(const json_file& f, const json::value& v);
   void load_rule(const json_file& f, const json::object& o);
 
   brain::impl& b_;
@@ -266,34 +269,91 @@ void brain_loader::load_calibration(const json_file& f, const json::value& v) {
     problem(f, "calibration", "'calibration' must be an object");
     return;
   }
-  const std::pair<const char*, calibration_curve*> curves[] = {{"answer", &b_.answer_curve}};
-  for (const auto& [key, curve] : curves) {
-    auto* c = v.get_object().if_contains(key);
-    if (!c) continue;
-    bool ok = c->is_array();
-    double last_x = -1.0, last_y = 0.0;
-    if (ok)
-      for (const auto& point : c->get_array()) {
-        if (!point.is_array() || point.get_array().size() != 2 || !point.get_array()[0].is_number() ||
-            !point.get_array()[1].is_number()) {
-          ok = false;
-          break;
-        }
-        const double x = point.get_array()[0].to_number<double>(), y = point.get_array()[1].to_number<double>();
-        if (x < last_x || y < last_y || y < 0.0 || y > 1.0) {
-          ok = false;
-          break;
-        }
-        curve->points.emplace_back(x, y);
-        last_x = x;
-        last_y = y;
+  const auto& o = v.get_object();
+  for (const auto& [key, unused] : o)
+    if (key != "answer" && key != "logistic")
+      problem(f, std::string(key), "unknown calibration '" + std::string(key) + "' (answer, logistic)");
+  if (o.contains("answer") && o.contains("logistic"))
+    problem(f, "logistic", "calibration: give 'answer' (a curve) or 'logistic' (a model), not both");
+  if (auto* c = o.if_contains("answer")) load_curve(f, *c);
+  if (auto* c = o.if_contains("logistic")) load_logistic(f, *c);
+}
+
+void brain_loader::load_curve(const json_file& f, const json::value& c) {
+  calibration_curve& curve = b_.answer_calibration.curve;
+  bool ok = c.is_array();
+  double last_x = -1.0, last_y = 0.0;
+  if (ok)
+    for (const auto& point : c.get_array()) {
+      if (!point.is_array() || point.get_array().size() != 2 || !point.get_array()[0].is_number() ||
+          !point.get_array()[1].is_number()) {
+        ok = false;
+        break;
       }
-    if (!ok) {
-      curve->points.clear();
-      problem(f, key, std::string("calibration '") + key +
-                          "' must be [raw, p] pairs, raw and p not decreasing, p in [0, 1]");
+      const double x = point.get_array()[0].to_number<double>(), y = point.get_array()[1].to_number<double>();
+      if (x < last_x || y < last_y || y < 0.0 || y > 1.0) {
+        ok = false;
+        break;
+      }
+      curve.points.emplace_back(x, y);
+      last_x = x;
+      last_y = y;
+    }
+  if (!ok) {
+    curve.points.clear();
+    problem(f, "answer", "calibration 'answer' must be [raw, p] pairs, raw and p not decreasing, p in [0, 1]");
+  }
+}
+
+void brain_loader::load_logistic(const json_file& f, const json::value& v) {
+  // A weight this large would make the confidence a step function of one
+  // feature: a mistake in the file rather than a fit.
+  constexpr double max_weight = 50.0;
+  auto number = [&](const json::value& x, double& out) {
+    if (!x.is_number()) return false;
+    out = x.to_number<double>();
+    return std::isfinite(out) && std::abs(out) <= max_weight;
+  };
+  if (!v.is_object()) {
+    problem(f, "logistic", "calibration 'logistic' must be an object with 'intercept' and 'weights'");
+    return;
+  }
+  const auto& o = v.get_object();
+  logistic_model m;
+  bool ok = true;
+  for (const auto& [key, unused] : o)
+    if (key != "intercept" && key != "weights" && key != "note") {
+      problem(f, std::string(key), "unknown field '" + std::string(key) + "' of calibration 'logistic'");
+      ok = false;
+    }
+  const auto* intercept = o.if_contains("intercept");
+  if (!intercept || !number(*intercept, m.intercept)) {
+    problem(f, "intercept", "calibration 'logistic' needs an 'intercept', a number in [-50, 50]");
+    ok = false;
+  }
+  const auto* weights = o.if_contains("weights");
+  if (!weights || !weights->is_object()) {
+    problem(f, "weights", "calibration 'logistic' needs 'weights', an object of feature: number");
+    ok = false;
+  } else {
+    for (const auto& [key, w] : weights->get_object()) {
+      const auto feature = feature_of(key);
+      double x = 0.0;
+      if (!feature) {
+        std::string known;
+        for (std::size_t i = 0; i < confidence_feature_count; ++i)
+          known.append(i ? ", " : "").append(feature_name(static_cast<confidence_feature>(i)));
+        problem(f, std::string(key), "unknown calibration feature '" + std::string(key) + "' (" + known + ")");
+        ok = false;
+      } else if (!number(w, x)) {
+        problem(f, std::string(key), "calibration weight '" + std::string(key) + "' must be a number in [-50, 50]");
+        ok = false;
+      } else {
+        m.weights[static_cast<std::size_t>(*feature)] = x;
+      }
     }
   }
+  if (ok) b_.answer_calibration.model = m;
 }
 
 void brain_loader::check_intents(const std::filesystem::path& rules_dir) {

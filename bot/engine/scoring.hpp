@@ -30,27 +30,6 @@ struct scoring_options {
   static constexpr std::size_t max_candidates_limit = 16;
 };
 
-// A monotone map from a raw score to the probability that the reply is
-// right, fitted on held-out conversations (rules' "calibration", written by
-// `converse_eval --fit-calibration`): points (raw, p) sorted by raw, linear
-// in between, flat outside. Empty: the raw score is the confidence.
-struct calibration_curve {
-  std::vector<std::pair<double, double>> points;
-
-  double map(double raw) const {
-    if (points.empty()) return raw;
-    if (raw <= points.front().first) return points.front().second;
-    if (raw >= points.back().first) return points.back().second;
-    for (std::size_t i = 1; i < points.size(); ++i)
-      if (raw <= points[i].first) {
-        const auto& [x0, y0] = points[i - 1];
-        const auto& [x1, y1] = points[i];
-        return x1 == x0 ? y1 : y0 + (y1 - y0) * (raw - x0) / (x1 - x0);
-      }
-    return points.back().second;
-  }
-};
-
 // One intent a message may mean.
 struct candidate {
   int intent = -1;    // index into the brain's intents

@@ -212,10 +212,15 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   }
 }
 
-void text_normalizer::append_cached(std::string word, std::vector<std::string>& out) const {
+void text_normalizer::append_cached(std::string word, std::vector<std::string>& words, normalized_text& out) const {
+  struct cached_word {
+    std::vector<std::string> words;  // what the word normalises to
+    bool corrected = false;          // by spelling
+    std::uint8_t unknown = 0;        // of words, those no rule uses
+  };
   struct word_cache {
     std::uint64_t owner = 0;
-    std::unordered_map<std::string, std::vector<std::string>> words;
+    std::unordered_map<std::string, cached_word> words;
   };
   constexpr std::size_t max_words = 8192;  // then start over: bounded memory per thread
   thread_local word_cache cache;
@@ -223,31 +228,34 @@ void text_normalizer::append_cached(std::string word, std::vector<std::string>& 
     cache.words.clear();
     cache.owner = id_;
   }
-  if (auto it = cache.words.find(word); it != cache.words.end()) {
-    out.insert(out.end(), it->second.begin(), it->second.end());
-    return;
+  auto it = cache.words.find(word);
+  if (it == cache.words.end()) {
+    cached_word c;
+    c.corrected = append_word(word, c.words);
+    for (const auto& w : c.words) c.unknown += !vocabulary_.count(w);
+    if (cache.words.size() >= max_words) cache.words.clear();
+    it = cache.words.emplace(std::move(word), std::move(c)).first;
   }
-  const std::size_t first = out.size();
-  append_word(word, out);
-  if (cache.words.size() >= max_words) cache.words.clear();
-  cache.words.emplace(std::move(word), std::vector<std::string>(out.begin() + static_cast<long>(first), out.end()));
+  words.insert(words.end(), it->second.words.begin(), it->second.words.end());
+  out.corrections += it->second.corrected;
+  out.unknown_words += it->second.unknown;
 }
 
-void text_normalizer::append_word(std::string word, std::vector<std::string>& out) const {
+bool text_normalizer::append_word(std::string word, std::vector<std::string>& out) const {
   // Apostrophes: expansions first ("what's"), then possessives, then drop.
   while (!word.empty() && word.front() == '\'') word.erase(word.begin());
   while (!word.empty() && word.back() == '\'') word.pop_back();
-  if (word.empty()) return;
+  if (word.empty()) return false;
   if (auto it = expansions_.find(word); it != expansions_.end()) {
     for (const auto& w : it->second) out.push_back(w);
-    return;
+    return false;
   }
   if (word.size() > 2 && word.compare(word.size() - 2, 2, "'s") == 0) word.resize(word.size() - 2);
   word.erase(std::remove(word.begin(), word.end(), '\''), word.end());
-  if (word.empty()) return;
+  if (word.empty()) return false;
   if (auto it = expansions_.find(word); it != expansions_.end()) {
     for (const auto& w : it->second) out.push_back(w);
-    return;
+    return false;
   }
   const bool has_digit = std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (has_digit && word.size() >= 3 && !speller_.is_known(word)) {
@@ -266,6 +274,7 @@ void text_normalizer::append_word(std::string word, std::vector<std::string>& ou
       return append_word(std::move(letters), out);
   }
   std::string s = stem(word);
+  bool corrected = false;
   if (!has_digit && !speller_.is_known(s) && !speller_.is_known(word)) {
     // Correct the stem ("responsibilites" -> "responsibility"), else the
     // word as typed, whose stem may be too short ("focs" -> "focus").
@@ -284,13 +293,15 @@ void text_normalizer::append_word(std::string word, std::vector<std::string>& ou
           c = std::move(k);
       }
     }
+    corrected = c != s;
     s = std::move(c);
   }
   if (auto it = expansions_.find(s); it != expansions_.end() && s != word) {
     for (const auto& w : it->second) out.push_back(w);
-    return;
+    return corrected;
   }
   out.push_back(std::move(s));
+  return corrected;
 }
 
 void text_normalizer::append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
@@ -427,6 +438,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   question.clear();
   sentence_of.clear();
   sentence_end.clear();
+  normalized_text out;
   std::string cur;
   auto flush = [&] {
     if (!cur.empty()) split_dots(cur, raw), cur.clear();
@@ -439,7 +451,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
         raw[i + 1] = raw[i] + raw[i + 1];
         continue;
       }
-      append_cached(std::move(raw[i]), words);
+      append_cached(std::move(raw[i]), words, out);
     }
     raw.clear();
     sentence_of.resize(words.size(), static_cast<std::uint32_t>(sentence_end.size()));
@@ -456,7 +468,6 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   }
   end_sentence();
 
-  normalized_text out;
   out.text.reserve(input.size() + 8);
   append_phrased(words, out.text, out.roles, out.words);
   drop_taken_back(out.text, out.roles, out.words);

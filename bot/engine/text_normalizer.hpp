@@ -56,6 +56,8 @@ struct normalized_text {
   std::string question;
   role_set question_roles;  // roles named in the question sentences
   std::size_t question_words = 0;
+  std::size_t corrections = 0;    // words spelling corrected ("responsibilites")
+  std::size_t unknown_words = 0;  // words, as normalised, that no rule uses
 };
 
 class text_normalizer {
@@ -71,10 +73,12 @@ class text_normalizer {
   static std::string canonical_word(std::string_view w);
 
  private:
-  void append_word(std::string word, std::vector<std::string>& out) const;
+  // Returns true when spelling corrected the word.
+  bool append_word(std::string word, std::vector<std::string>& out) const;
   // append_word through a per-thread cache of recent words (a word always
-  // normalises the same way for one normalizer).
-  void append_cached(std::string word, std::vector<std::string>& out) const;
+  // normalises the same way for one normalizer); counts into out's
+  // corrections and unknown_words.
+  void append_cached(std::string word, std::vector<std::string>& words, normalized_text& out) const;
   // Rewrites phrases (role names above all) and appends the words to text.
   void append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
                       std::size_t& count) const;
