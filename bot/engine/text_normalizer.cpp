@@ -195,6 +195,8 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   for (const auto& [k, v] : expansions_) known.push_back(k);
   known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
   for (const auto& w : lex.vocabulary) vocabulary_.emplace(canonical_word(w), true);
+  for (const auto& [w, _] : vocabulary_)
+    for (std::size_t n = 1; n < w.size(); ++n) vocabulary_heads_.emplace(w, 0, n);
   symbols_ = lex.symbols;
   std::sort(symbols_.begin(), symbols_.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });  // longest first
@@ -370,6 +372,9 @@ bool text_normalizer::joins(const std::string& a, const std::string& b) const {
     return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
   };
   if (!letters(a) || !letters(b) || a.size() + b.size() < 6) return false;
+  // stem() changes at most the last three letters: with b that long, the
+  // joined word's stem starts with a, so a must begin a vocabulary word.
+  if (b.size() >= 3 && !vocabulary_heads_.count(a)) return false;
   if (expansions_.count(a) || expansions_.count(b)) return false;
   if (!vocabulary_.count(stem(a + b))) return false;
   return !vocabulary_.count(stem(a)) || !vocabulary_.count(stem(b));

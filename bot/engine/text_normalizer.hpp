@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "bot/engine/role.hpp"
@@ -95,6 +96,7 @@ class text_normalizer {
 
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
+  std::unordered_set<std::string> vocabulary_heads_;  // every proper prefix of a vocabulary_ word (joins)
   std::vector<std::pair<std::string, std::string>> symbols_;  // typed symbol -> word, longest first
   std::array<bool, 256> symbol_start_{};  // bytes some symbol starts with (the rest are copied at once)
   std::array<std::vector<std::uint32_t>, 256> symbols_at_;  // per first byte: indices into symbols_, longest first
