@@ -5,7 +5,7 @@
 #
 #   tests/bench/run.sh BUILD_DIR [--seconds 5] [--warmup 1] [--connections 50]
 #                      [--rounds 2] [--idle 10000] [--load-threads 1]
-#                      [--advisor-args '--log-level warn ...']
+#                      [--server-threads N] [--advisor-args '--log-level warn ...']
 #                      [--load-args '--unique' | '--rate 20000']
 #
 # BUILD_DIR holds `advisor` and tests/{echo_server,load_gen,idle_conns}:
@@ -15,7 +15,8 @@
 # It starts both servers on ephemeral ports of 127.0.0.1 (the advisor with
 # --msg-rate 0: its per-connection rate limit, 15 messages/s by default,
 # would otherwise answer a closed loop with rate_limited errors; otherwise
-# its defaults, info logs included, written to a file), runs the closed-loop
+# its defaults, info logs included, written to a file; --server-threads N
+# gives both servers N I/O threads, else each uses one per core), runs the closed-loop
 # load against each in turn (`rounds` times, echo then advisor, so the
 # ratio of each round compares runs seconds apart), then restarts both and
 # opens `idle` idle connections to each, reading the server's RSS before
@@ -26,14 +27,14 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
 [[ $# -ge 1 ]] || usage
 build=$1
 shift
-seconds=5 warmup=1 connections=50 rounds=2 idle=10000 load_threads=1 advisor_args= load_args=
+seconds=5 warmup=1 connections=50 rounds=2 idle=10000 load_threads=1 advisor_args= load_args= server_threads=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --seconds) seconds=$2 ;;
@@ -42,6 +43,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds=$2 ;;
     --idle) idle=$2 ;;
     --load-threads) load_threads=$2 ;;
+    --server-threads) server_threads=$2 ;;
     --advisor-args) advisor_args=$2 ;;
     --load-args) load_args=$2 ;;
     *) usage ;;
@@ -101,12 +103,12 @@ start() {
 }
 
 start_servers() {
-  start echo_server "$tmp/echo.log" "$echo_bin" --port 0 --bind 127.0.0.1
+  start echo_server "$tmp/echo.log" "$echo_bin" --port 0 --bind 127.0.0.1 --threads "$server_threads"
   echo_pid=$pid echo_port=$port
   # The advisor logs one info line per reply (its default); the log goes to
   # a file, as it would in production.
   # shellcheck disable=SC2086 # advisor_args is split on purpose
-  start advisor "$tmp/advisor.log" "$advisor_bin" --port 0 --bind 127.0.0.1 --msg-rate 0 $advisor_args
+  start advisor "$tmp/advisor.log" "$advisor_bin" --port 0 --bind 127.0.0.1 --msg-rate 0 --threads "$server_threads" $advisor_args
   advisor_pid=$pid advisor_port=$port
 }
 stop_servers() {
