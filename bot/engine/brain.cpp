@@ -61,9 +61,6 @@ void describe_text(const normalized_text& norm, confidence_features& f) {
 // The one intent the advice step may turn an answer into (advice.cpp).
 constexpr std::string_view choosing_intent = "choosing_role";
 
-// A calibrated probability as replies carry it: two decimals (composer.cpp).
-double rounded(double p) { return std::round(std::clamp(p, 0.0, 1.0) * 100.0) / 100.0; }
-
 }  // namespace
 
 reply brain::answer(std::string_view text, conversation& conv, const answer_options& options) const {
@@ -81,7 +78,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
     tr.context_used = true;
     tr.features[confidence_feature::advice_depth] = 1.0;
     tr.features[confidence_feature::score] = r->confidence;
-    if (model) r->confidence = rounded(model->predict(tr.features));
+    if (model) r->confidence = two_decimals(model->predict(tr.features));
     if (options.explain) r->why = im.explain(tr, *r);
     if (options.features) *options.features = tr.features;
     return std::move(*r);
@@ -93,7 +90,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   im.advice.after(text, norm, conv, im.kb, im.normalizer, r);
   if (!rules_chose && r.intent == choosing_intent) {  // the advice step chose it instead
     tr.features[confidence_feature::advice_choice] = 1.0;
-    if (model) r.confidence = rounded(model->predict(tr.features));
+    if (model) r.confidence = two_decimals(model->predict(tr.features));
   }
   if (options.explain) r.why = im.explain(tr, r);
   if (options.features) *options.features = tr.features;

@@ -9,6 +9,7 @@
 //
 // Thread safety: plain values and pure functions.
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -19,6 +20,10 @@
 #include <vector>
 
 namespace advisor {
+
+// A probability as replies carry it: in [0, 1], two decimals ("0.82", not
+// "0.8200000000000001").
+inline double two_decimals(double p) { return std::round(std::clamp(p, 0.0, 1.0) * 100.0) / 100.0; }
 
 // What a wrong answer may show. Each feature is a number, most of them 0 or
 // 1; rules/README.md ("Confidence") says how each is measured. These are the

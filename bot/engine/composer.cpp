@@ -1,7 +1,6 @@
 // Composing a reply: the text of an intent for its roles from the knowledge
 // base, its sources, side-by-side table and suggestions.
 #include <algorithm>
-#include <cmath>
 
 #include "bot/base/json_string.hpp"
 #include "bot/engine/brain_impl.hpp"
@@ -92,8 +91,7 @@ reply brain::impl::compose(int which, role_set roles, double confidence, const s
   const intent_def& d = intent(which);
   reply r;
   r.intent = d.name;
-  // Two decimals, as sent ("0.82", not "0.8200000000000001").
-  r.confidence = std::round(std::clamp(confidence, 0.0, 1.0) * 100.0) / 100.0;
+  r.confidence = two_decimals(confidence);
   r.rule = rule_id;
   auto add_suggestion = [&r, this](const std::string& s) {
     if (s.empty() || r.suggestions.size() >= scoring.max_suggestions) return;

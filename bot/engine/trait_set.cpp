@@ -212,10 +212,8 @@ void trait_set::load(const std::filesystem::path& rules_dir, const std::filesyst
         if (at < 0) {
           problem(d.id, "pattern '" + p + "': " + err);
           c->any_complete = false;
-        } else if (first < 0) {
-          first = at;
-          ++c->any_size;
         } else {
+          if (first < 0) first = at;
           if (at != first + static_cast<int>(res.size())) c->any_complete = false;
           ++c->any_size;
         }
