@@ -4,11 +4,17 @@
 #include "bot/engine/brain.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 #include "bot/engine/brain_impl.hpp"
 
 namespace advisor {
+thread_local std::string cov_debug;  // EXPERIMENT
 
 brain::brain(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 brain::~brain() = default;
@@ -65,6 +71,7 @@ constexpr std::string_view choosing_intent = "choosing_role";
 
 reply brain::answer(std::string_view text, conversation& conv, const answer_options& options) const {
   const impl& im = *impl_;
+  cov_debug.clear();
   const normalized_text norm = im.normalizer.normalize(text);
   // With options.explain, each reply also says why (no cost otherwise).
   impl::trace tr{text, &norm, nullptr, nullptr, -1, {}, false, conv.last_intent(),
@@ -107,6 +114,72 @@ void brain::impl::describe_answer(confidence_features& f, double score, const sc
   f[cf::margin] = score - (other ? other->score : 0.0);
   f[cf::rules_fired] = winner ? std::min(4, std::max(0, scored.best()->rules - 1)) : 0;
   f[cf::sense_cue] = (m.cues & sense_mask) != 0;
+}
+
+void brain::impl::describe_coverage(confidence_features& f, std::string_view text, int intent,
+                                    const rule* winner) const {
+  using cf = confidence_feature;
+  static const int generic_at = std::getenv("ADVISOR_COV_K") ? std::atoi(std::getenv("ADVISOR_COV_K")) : 6;
+  const std::uint64_t own = (intent >= 0 && intent < 63 ? std::uint64_t{1} << intent : 0) |
+                            (winner && winner->intent < 0 ? previous_intent_bit : 0);
+  int content = 0, uncovered = 0, rival = 0, strong = 0, all = 0, by_rule = 0, content_by_rule = 0;
+  const std::vector<std::string>* rw = winner ? &rule_words[static_cast<std::size_t>(winner - rules.rules().data())] : nullptr;
+  double own_m = 0, rival_m = 0, rival_mx = 0;
+  std::array<double, 64> per{};
+  static const bool debug = std::getenv("ADVISOR_COV_DEBUG") != nullptr;
+  std::string dbg;
+  for (std::size_t a = 0; a < text.size();) {
+    const std::size_t e = std::min(text.find(' ', a), text.size());
+    if (e > a) {
+      const std::string_view w = text.substr(a, e - a);
+      const auto it = word_intents.find(w);
+      const std::uint64_t mask = it == word_intents.end() ? 0 : it->second;
+      const int n = std::popcount(mask & ~previous_intent_bit);
+      ++all;
+      const bool in_rule = rw && std::binary_search(rw->begin(), rw->end(), w, std::less<>());
+      by_rule += in_rule;
+      if (n < generic_at) content_by_rule += in_rule;
+      if (n > 0) {
+        const double wt = 1.0 / n;
+        for (std::uint64_t b = mask & ~previous_intent_bit; b; b &= b - 1) per[static_cast<std::size_t>(std::countr_zero(b))] += wt;
+        if (mask & own) own_m += wt;
+        else rival_m += wt, rival_mx = std::max(rival_mx, wt);
+      }
+      if (n < generic_at) {
+        ++content;
+        if (debug) {
+          char b[64];
+          std::snprintf(b, sizeof b, " %.*s%s%d", static_cast<int>(std::min<std::size_t>(w.size(), 40)), w.data(),
+                        mask & own ? "+" : mask ? "^" : "?", n);
+          dbg += b;
+        }
+        if (!(mask & own)) {
+          ++uncovered;
+          if (mask) ++rival;
+          if (mask && n <= 2) ++strong;
+        }
+      }
+    }
+    a = e + 1;
+  }
+  if (debug) cov_debug = intent_names[static_cast<std::size_t>(intent)] + " :" + dbg;
+  f[cf::uncovered_share] = content ? static_cast<double>(uncovered) / content : 0.0;
+  f[cf::uncovered] = std::min(uncovered, 4);
+  f[cf::rival] = std::min(rival, 3);
+  f[cf::rival_share] = content ? static_cast<double>(rival) / content : 0.0;
+  f[cf::rival_strong] = std::min(strong, 3);
+  f[cf::rule_share] = all ? static_cast<double>(by_rule) / all : 0.0;
+  f[cf::rule_uncovered] = std::min(all - by_rule, 6);
+  f[cf::rule_content_share] = content ? static_cast<double>(content_by_rule) / content : 0.0;
+  double top = 0, mine = intent >= 0 && intent < 63 ? per[static_cast<std::size_t>(intent)] : 0.0;
+  for (std::size_t k = 0; k < 63; ++k)
+    if (static_cast<int>(k) != intent) top = std::max(top, per[k]);
+  f[cf::top_rival] = top + mine > 0 ? top / (top + mine) : 0.0;
+  f[cf::rival_beats] = top > mine;
+  f[cf::rival_mass] = own_m + rival_m > 0 ? rival_m / (own_m + rival_m) : 0.0;
+  f[cf::own_mass] = std::min(own_m, 3.0);
+  f[cf::rival_max] = rival_mx;
+  f[cf::rival_sum] = std::min(rival_m, 3.0);
 }
 
 reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv, trace& tr) const {
@@ -189,6 +262,7 @@ reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv,
   // was reached, through the calibration fitted on held-out conversations.
   // (Fallbacks carry the best score seen, as the protocol says.)
   describe_answer(tr.features, confidence, scored, winner, m);
+  describe_coverage(tr.features, norm.text, intent, winner);
   tr.features[confidence_feature::role_only] = rule_id == "engine.role_only";
   tr.features[confidence_feature::meta] = !d.topical;
   if (intent != im.fallback) confidence = im.answer_calibration.confidence(tr.features);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "bot/engine/advice.hpp"
@@ -74,6 +76,12 @@ struct other_sense {
   int line = 0;
 };
 
+// A hash for looking strings up by string_view (no temporary string).
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
 struct brain::impl {
   std::vector<intent_def> intents;
   std::vector<std::string> intent_names;
@@ -95,6 +103,12 @@ struct brain::impl {
   int fallback = -1;
   advice_engine advice;  // traits, profile, questionnaire, depth (advice.hpp)
   mutable std::atomic<std::uint64_t> match_errors{0};
+  // Which intents' rules use each word ("all"/"any" patterns, concepts
+  // expanded): bit i for intent i (< 63), bit 63 for rules that answer with
+  // the previous intent ("@previous").
+  std::unordered_map<std::string, std::uint64_t, string_hash, std::equal_to<>> word_intents;
+  std::vector<std::vector<std::string>> rule_words;  // EXPERIMENT: per rule, sorted
+  static constexpr std::uint64_t previous_intent_bit = std::uint64_t{1} << 63;
 
   int find_intent(const std::string& name) const {
     auto it = intent_index.find(name);
@@ -136,6 +150,8 @@ struct brain::impl {
   // winner) that the match and the scores tell.
   void describe_answer(confidence_features& f, double score, const scored_intents& scored, const rule* winner,
                        const match_result& m) const;
+  // brain.cpp: how much of the message the answering intent's rules explain.
+  void describe_coverage(confidence_features& f, std::string_view text, int intent, const rule* winner) const;
 };
 
 }  // namespace advisor

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -64,7 +65,12 @@ class brain_loader {
   // The advice step's traits (rules/traits.json); before compile(), so the
   // trait words join the spelling vocabulary.
   void load_advice(const std::filesystem::path& rules_dir, const std::filesystem::path& knowledge_dir) {
+    std::set<std::string> words;
+    if (std::getenv("ADVISOR_COV_TRAITS")) pc_.collect_words(&words);
     b_.advice.load(rules_dir, knowledge_dir, pc_, b_.intent_names, options_.re2_max_mem, report_);
+    pc_.collect_words(nullptr);
+    const int c = b_.find_intent("choosing_role");
+    if (c >= 0 && c < 63) for (const auto& w : words) b_.word_intents[w] |= std::uint64_t{1} << c;
   }
   void compile(const std::filesystem::path& rules_dir);
   void cross_check(const knowledge_base& kb);
@@ -437,12 +443,21 @@ void brain_loader::load_rule(const json_file& f, const json::object& o) {
     const char* key;
     std::vector<std::string> compiled;
   } parts[] = {{"all", {}}, {"any", {}}, {"none", {}}};
-  for (auto& part : parts)
+  std::set<std::string> words;  // of its "all" and "any" patterns, concepts expanded
+  for (auto& part : parts) {
+    pc_.collect_words(&part == &parts[2] ? nullptr : &words);
     for (const auto& p : get_strings(f, o, part.key, r.id)) {
       std::string err;
       if (auto re = pc_.compile(p, err)) part.compiled.push_back(std::move(*re));
       else bad(std::string(part.key) + " pattern '" + p + "': " + err);
     }
+  }
+  pc_.collect_words(nullptr);
+  const std::uint64_t bit = r.intent < 0 ? brain::impl::previous_intent_bit
+                            : r.intent < 63 ? std::uint64_t{1} << r.intent
+                                            : 0;
+  for (const auto& w : words) b_.word_intents[w] |= bit;
+  if (ok) b_.rule_words.emplace_back(words.begin(), words.end());
   if (parts[0].compiled.empty() && parts[1].compiled.empty() && ok) bad("a rule needs at least one 'all' or 'any' pattern");
   if (!ok) return;
   std::string err;

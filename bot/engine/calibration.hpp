@@ -41,6 +41,20 @@ enum class confidence_feature : std::uint8_t {
   sense_cue,      // words of another sense of an acronym, kept by a job context
   advice_depth,   // answered by the advice step from context ("why?", "tl;dr")
   advice_choice,  // the advice step turned the rules' answer into choosing_role
+  uncovered_share,  // EXPERIMENT
+  uncovered,        // EXPERIMENT
+  rival,            // EXPERIMENT
+  rival_share,      // EXPERIMENT
+  rival_strong,     // EXPERIMENT
+  rival_mass,       // EXPERIMENT
+  own_mass,         // EXPERIMENT
+  rival_max,        // EXPERIMENT
+  rival_sum,        // EXPERIMENT
+  rule_share,       // EXPERIMENT
+  rule_uncovered,   // EXPERIMENT
+  rule_content_share,  // EXPERIMENT
+  top_rival,        // EXPERIMENT
+  rival_beats,      // EXPERIMENT
   count
 };
 
@@ -50,7 +64,9 @@ inline constexpr std::size_t confidence_feature_count = static_cast<std::size_t>
 inline constexpr std::string_view feature_name(confidence_feature f) {
   constexpr std::string_view names[] = {"score",     "margin",       "rules_fired",  "role_only",
                                         "meta",      "corrections",  "words",        "unknown_share",
-                                        "sense_cue", "advice_depth", "advice_choice"};
+                                        "sense_cue", "advice_depth", "advice_choice",
+                                        "uncovered_share", "uncovered", "rival", "rival_share", "rival_strong",
+                                        "rival_mass", "own_mass", "rival_max", "rival_sum", "rule_share", "rule_uncovered", "rule_content_share", "top_rival", "rival_beats"};
   static_assert(std::size(names) == confidence_feature_count);
   return names[static_cast<std::size_t>(f)];
 }

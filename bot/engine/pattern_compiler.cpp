@@ -120,13 +120,20 @@ struct pattern_compiler::parser {
     }
     std::string w = text_normalizer::canonical_word(t);
     pc.words_.insert(w);
+    if (pc.sink_) pc.sink_->insert(w);
     return RE2::QuoteMeta(w) + " ";
   }
 };
 
 std::optional<std::string> pattern_compiler::concept_regex(const std::string& name, std::string& error) {
   used_concepts_.insert(name);
-  if (auto it = concept_cache_.find(name); it != concept_cache_.end()) return it->second;
+  if (auto it = concept_cache_.find(name); it != concept_cache_.end()) {
+    if (sink_) {
+      const auto& w = concept_words_[name];
+      sink_->insert(w.begin(), w.end());
+    }
+    return it->second;
+  }
   auto def = concepts_ ? concepts_->find(name) : decltype(concepts_->end()){};
   if (!concepts_ || def == concepts_->end()) {
     error = "unknown concept '~" + name + "'";
@@ -136,6 +143,10 @@ std::optional<std::string> pattern_compiler::concept_regex(const std::string& na
     error = "concept '~" + name + "' refers to itself";
     return std::nullopt;
   }
+  // The members' words go to this concept's own set, then to the outer sink.
+  std::set<std::string>* const outer = sink_;
+  std::set<std::string>& mine = concept_words_[name];
+  sink_ = &mine;
   std::string out = "(?:";
   bool first = true;
   for (const auto& member : def->second) {
@@ -148,6 +159,7 @@ std::optional<std::string> pattern_compiler::concept_regex(const std::string& na
     if (!s || s->empty()) {
       error = "concept '~" + name + "' member '" + member + "': " + (s ? "empty member" : p.error);
       in_progress_.erase(name);
+      sink_ = outer;
       return std::nullopt;
     }
     if (!first) out += "|";
@@ -156,6 +168,8 @@ std::optional<std::string> pattern_compiler::concept_regex(const std::string& na
   }
   out += ")";
   in_progress_.erase(name);
+  sink_ = outer;
+  if (outer) outer->insert(mine.begin(), mine.end());
   if (first) {
     error = "concept '~" + name + "' has no members";
     return std::nullopt;

@@ -35,6 +35,10 @@ class pattern_compiler {
   const std::set<std::string>& words() const { return words_; }
   // Concept names referenced so far.
   const std::set<std::string>& used_concepts() const { return used_concepts_; }
+  // While sink is set, every literal word of the patterns compiled goes into
+  // it too, the words of the concepts they use included (nested ones too);
+  // nullptr stops that. `re:` patterns add none.
+  void collect_words(std::set<std::string>* sink) { sink_ = sink; }
 
  private:
   struct parser;
@@ -45,6 +49,8 @@ class pattern_compiler {
   std::set<std::string> in_progress_;
   std::set<std::string> words_;
   std::set<std::string> used_concepts_;
+  std::map<std::string, std::set<std::string>> concept_words_;  // a concept's words, its concepts' included
+  std::set<std::string>* sink_ = nullptr;                       // see collect_words()
 };
 
 }  // namespace advisor

@@ -29,6 +29,7 @@
 #include "tests/conversation_cases.hpp"
 #include "tests/tools/logistic_fit.hpp"
 
+namespace advisor { extern thread_local std::string cov_debug; }
 namespace {
 
 std::vector<advisor::testing::conversation_case> read_all(int first, int argc, char** argv, bool* quiet, bool* dump) {
@@ -91,7 +92,7 @@ bool observe(const std::filesystem::path& rules_dir, const std::filesystem::path
       const std::set<std::string> roles(names.begin(), names.end());
       out.push_back({std::vector<double>(f.x.begin(), f.x.end()), r.intent == t.intent && roles == t.roles,
                      t.intent == "fallback", c.file,
-                     c.id + " \"" + t.text.substr(0, 70) + "\" want " + t.intent + " got " + r.intent + " " + r.rule});
+                     c.id + " \"" + t.text.substr(0, 70) + "\" want " + t.intent + " got " + r.intent + " " + r.rule + " {" + advisor::cov_debug + "}"});
     }
   }
   return true;
