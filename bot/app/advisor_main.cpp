@@ -31,7 +31,7 @@ void raise_file_limit() {
 }
 
 advisor::server::brain_sources sources_of(const advisor::server::server_options& o) {
-  return {o.rules_dir, o.knowledge_dir, o.conversations_dir, {.re2_max_mem = o.re2_max_mem}};
+  return {o.rules_dir, o.knowledge_dir, o.conversations_dir, {.re2_max_mem = o.re2_max_mem, .text_cache = o.text_cache}};
 }
 
 std::shared_ptr<const advisor::brain> load_brain(const advisor::server::server_options& o,

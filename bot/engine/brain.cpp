@@ -1,4 +1,5 @@
-// Answering: one normalisation and one match per message, then scoring
+// Answering: one normalisation and one match per message (kept per thread
+// for a text seen again: analyse()), then scoring
 // (scoring.cpp), role resolution and composing (composer.cpp). Loading is in
 // brain_loader.cpp.
 #include "bot/engine/brain.hpp"
@@ -65,7 +66,8 @@ constexpr std::string_view choosing_intent = "choosing_role";
 
 reply brain::answer(std::string_view text, conversation& conv, const answer_options& options) const {
   const impl& im = *impl_;
-  const normalized_text norm = im.normalizer.normalize(text);
+  const impl::analysis& a = im.analyse(text);
+  const normalized_text& norm = a.norm;
   // With options.explain, each reply also says why (no cost otherwise).
   impl::trace tr{text, &norm, nullptr, nullptr, -1, {}, false, conv.last_intent(),
                  conv.has_topic() ? conv.last_roles() : role_set::none()};
@@ -83,7 +85,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
     if (options.features) *options.features = tr.features;
     return std::move(*r);
   }
-  reply r = im.answer_rules(norm, conv, tr);
+  reply r = im.answer_rules(a, conv, tr);
   // A person describing themselves, the questionnaire, no text twice in a row.
   // (The advice step changes an answer only into choosing_role.)
   const bool rules_chose = r.intent == choosing_intent;
@@ -109,8 +111,40 @@ void brain::impl::describe_answer(confidence_features& f, double score, const sc
   f[cf::sense_cue] = (m.cues & sense_mask) != 0;
 }
 
-reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv, trace& tr) const {
+const brain::impl::analysis& brain::impl::analyse(std::string_view text) const {
+  auto fill = [this, text](analysis& a) {
+    a.norm = normalizer.normalize(text);
+    // A message with a preamble and a question: the question line. A
+    // question about roles named only in the preamble ("... a TPM and a PM.
+    // Can you define each?") still asks about them.
+    a.question.clear();
+    if (!a.norm.question.empty()) {
+      a.question = a.norm.question;
+      if (a.norm.question_roles.empty())
+        for (const auto& name : a.norm.roles.names()) a.question.append(name).push_back(' ');
+    }
+    a.hits.clear();
+    a.status = rules.find(a.norm.text, a.question, a.hits);
+  };
+  thread_local analysis scratch;
+  thread_local std::vector<analysis> memo;
+  if (text_cache == 0 || text.size() > max_cached_text) {
+    fill(scratch);
+    return scratch;
+  }
+  if (memo.size() < text_cache) memo.resize(text_cache);
+  analysis& a = memo[std::hash<std::string_view>{}(text) & (text_cache - 1)];
+  if (a.generation == generation && a.key == text) return a;
+  fill(a);
+  a.key.assign(text);
+  // A search that ran out of memory is tried again next time.
+  a.generation = a.status == match_status::ok ? generation : 0;
+  return a;
+}
+
+reply brain::impl::answer_rules(const analysis& a, conversation& conv, trace& tr) const {
   const impl& im = *this;
+  const normalized_text& norm = a.norm;
   const scoring_options& opt = im.scoring;
   if (norm.words == 0) {  // only punctuation or symbols ("?")
     conv.record_meta();
@@ -121,23 +155,15 @@ reply brain::impl::answer_rules(const normalized_text& norm, conversation& conv,
 
   // A message with a preamble and a question: what fires in the question
   // counts in full, what fires only in the preamble is weighed down, and
-  // roles named in the question win over roles named in passing. A
-  // question about roles named only in the preamble ("... a TPM and a PM.
-  // Can you define each?") still asks about them.
+  // roles named in the question win over roles named in passing.
   const bool focused = !norm.question.empty();
-  thread_local std::string question;
-  question.clear();
-  if (focused) {
-    question = norm.question;
-    if (norm.question_roles.empty())
-      for (const auto& name : norm.roles.names()) question.append(name).push_back(' ');
-  }
   thread_local match_result m;
-  if (im.rules.match(norm.text, question, conv.has_topic(), norm.roles, m) != match_status::ok) {
+  if (a.status != match_status::ok) {
     im.match_errors.fetch_add(1, std::memory_order_relaxed);
     conv.record_meta();
     return im.compose(im.fallback, role_set::none(), 0.0, std::string(match_error_rule), -1, -1);
   }
+  im.rules.tally(a.hits, conv.has_topic(), norm.roles, m);
   tr.match = &m;
   // Another sense of a role acronym ("TPM 2.0 in the BIOS", "at 3 pm"), or a
   // request the article cannot answer: not a question about the jobs.

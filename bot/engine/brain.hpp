@@ -46,6 +46,12 @@ struct engine_options {
   // that outgrows it is answered as a fallback (rule engine.match_error) or,
   // for a single expression, run without the DFA.
   std::size_t re2_max_mem = std::size_t{32} << 20;
+  // Texts per thread whose normalised form and pattern matches are kept
+  // (rounded up to a power of two; 0: none), so a text seen again (a
+  // greeting, "thanks", the common questions) skips both steps. Only the
+  // text decides them, so answers are the same with or without; texts over
+  // 512 bytes are never kept.
+  std::size_t text_cache = 1024;
 };
 
 class brain {

@@ -94,6 +94,8 @@ struct brain::impl {
   int role_definition = -1;
   int fallback = -1;
   advice_engine advice;  // traits, profile, questionnaire, depth (advice.hpp)
+  std::uint64_t generation = 0;  // unique to this loaded brain: the text cache's entries carry it
+  std::size_t text_cache = 0;    // slots per thread, a power of two (engine_options); 0: none
   mutable std::atomic<std::uint64_t> match_errors{0};
 
   int find_intent(const std::string& name) const {
@@ -131,7 +133,20 @@ struct brain::impl {
   reply_why explain(const trace& t, const reply& r) const;
   // brain.cpp: the rules' answer (normalised once by answer(), which hands
   // the result to the advice step); fills tr for explain().
-  reply answer_rules(const normalized_text& norm, conversation& conv, trace& tr) const;
+  // What the text alone decides: its normalised form and the patterns it
+  // matches (the question line included). Kept per thread for texts seen
+  // again (text_cache); valid until the next analyse() on the thread.
+  struct analysis {
+    std::uint64_t generation = 0;  // of the brain that filled it; 0: empty
+    std::string key;               // the text as received
+    normalized_text norm;
+    std::string question;  // the question line matched: the question, or empty (answer_rules)
+    std::vector<int> hits;
+    match_status status = match_status::ok;
+  };
+  static constexpr std::size_t max_cached_text = 512;
+  const analysis& analyse(std::string_view text) const;
+  reply answer_rules(const analysis& a, conversation& conv, trace& tr) const;
   // brain.cpp: the features of a rules' answer (or a role-only one, with no
   // winner) that the match and the scores tell.
   void describe_answer(confidence_features& f, double score, const scored_intents& scored, const rule* winner,

@@ -3,6 +3,8 @@
 // the engine's cues), then the cross-checks between rules and knowledge.
 // Every problem goes to the load_report; nothing stops at the first.
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
@@ -595,6 +597,11 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
   im->version = loader.version(*kb);
   im->kb = std::move(*kb);
   im->precompose();
+  // Each loaded brain its own generation: a thread's cached analysis of a
+  // text (brain.cpp, analyse) is used only by the brain that made it.
+  static std::atomic<std::uint64_t> generations{0};
+  im->generation = generations.fetch_add(1, std::memory_order_relaxed) + 1;
+  im->text_cache = options.text_cache == 0 ? 0 : std::bit_ceil(std::min<std::size_t>(options.text_cache, 1u << 20));
   return std::shared_ptr<const brain>(new brain(std::move(im)));
 }
 

@@ -876,12 +876,17 @@ bool rule_set::compile(std::string& error) {
 
 match_status rule_set::match(std::string_view text, std::string_view question, bool has_topic, role_set named,
                              match_result& out) const {
-  out.fired.clear();
-  out.vetoed.clear();
-  out.question_fired.clear();
-  out.cues = 0;
   thread_local std::vector<int> hits;
   hits.clear();
+  if (find(text, question, hits) != match_status::ok) {
+    tally({}, has_topic, named, out);  // nothing fired
+    return match_status::out_of_memory;
+  }
+  tally(hits, has_topic, named, out);
+  return match_status::ok;
+}
+
+match_status rule_set::find(std::string_view text, std::string_view question, std::vector<int>& hits) const {
   const matcher& m = *set_;
   m.match_line(text, false, hits);
   if (!question.empty()) m.match_line(question, true, hits);
@@ -899,16 +904,24 @@ match_status rule_set::match(std::string_view text, std::string_view question, b
     if (!m.set.Match(subject, &found, &info) && info.kind == RE2::Set::kOutOfMemory) return match_status::out_of_memory;
     for (int f : found) hits.push_back(static_cast<int>(m.set_refs[static_cast<std::size_t>(f)]));
   }
+  return match_status::ok;
+}
+
+void rule_set::tally(const std::vector<int>& hits, bool has_topic, role_set named, match_result& out) const {
+  out.fired.clear();
+  out.vetoed.clear();
+  out.question_fired.clear();
+  out.cues = 0;
   // Per rule and line: how many `all` patterns matched, whether an `any`
   // matched, whether a `none` matched. Only touched rules are examined.
-  struct tally {
+  struct rule_tally {
     std::uint32_t rule;
     bool question;
     std::uint16_t all = 0;
     bool any = false;
     bool none = false;
   };
-  thread_local std::vector<tally> tallies;
+  thread_local std::vector<rule_tally> tallies;
   tallies.clear();
   for (int h : hits) {
     const pattern_ref& ref = refs_[static_cast<std::size_t>(h)];
@@ -918,17 +931,17 @@ match_status rule_set::match(std::string_view text, std::string_view question, b
     }
     if (tallies.empty() || tallies.back().rule != ref.index || tallies.back().question != ref.question)
       tallies.push_back({ref.index, ref.question});
-    tally& t = tallies.back();
+    rule_tally& t = tallies.back();
     if (ref.kind == part::all) ++t.all;
     if (ref.kind == part::any) t.any = true;
     if (ref.kind == part::none) t.none = true;
   }
   // Hits come in no particular order: group tallies by rule.
-  std::sort(tallies.begin(), tallies.end(), [](const tally& a, const tally& b) {
+  std::sort(tallies.begin(), tallies.end(), [](const rule_tally& a, const rule_tally& b) {
     return a.rule != b.rule ? a.rule < b.rule : a.question < b.question;
   });
   for (std::size_t i = 0; i < tallies.size(); ++i) {
-    tally t = tallies[i];
+    rule_tally t = tallies[i];
     while (i + 1 < tallies.size() && tallies[i + 1].rule == t.rule && tallies[i + 1].question == t.question) {
       ++i;
       t.all = static_cast<std::uint16_t>(t.all + tallies[i].all);
@@ -945,7 +958,6 @@ match_status rule_set::match(std::string_view text, std::string_view question, b
     if ((r.when & when_context) && named.empty() && !has_topic) continue;
     (t.question ? out.question_fired : out.fired).push_back(static_cast<int>(t.rule));
   }
-  return match_status::ok;
 }
 
 }  // namespace advisor

@@ -93,6 +93,12 @@ class rule_set {
   // Precondition: compile() succeeded.
   match_status match(std::string_view text, std::string_view question, bool has_topic, role_set named,
                      match_result& out) const;
+  // match() in two steps. find(): the patterns that match text and question
+  // (appended to hits; the same text always gives the same hits, so a
+  // caller may keep them for a text seen again). tally(): from those hits,
+  // the rules that fired for this turn.
+  match_status find(std::string_view text, std::string_view question, std::vector<int>& hits) const;
+  void tally(const std::vector<int>& hits, bool has_topic, role_set named, match_result& out) const;
 
   // The RE2 expressions of a rule's patterns, for explanations.
   struct rule_patterns {

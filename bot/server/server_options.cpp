@@ -261,6 +261,10 @@ const std::vector<option_spec>& specs() {
        "fit fail to load",
        true, size_field(&o::re2_max_mem, 1024 * 1024, std::size_t{1} << 30),
        [](const o& opt) { return show_size(opt.re2_max_mem); }},
+      {"text-cache", "N",
+       "texts per server thread whose normalised form and rule matches are kept, so a text seen again skips both "
+       "(answers are the same; rounded up to a power of two; texts over 512 bytes are never kept; 0: off)",
+       true, count_field(&o::text_cache, 0, 1u << 20), [](const o& opt) { return std::to_string(opt.text_cache); }},
       {"max-message-bytes", "SIZE", "largest WebSocket message, all fragments together (larger: close 1009)", true,
        size_field(&o::max_message_bytes, 256, 64 * 1024 * 1024),
        [](const o& opt) { return show_size(opt.max_message_bytes); }},

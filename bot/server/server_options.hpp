@@ -50,6 +50,7 @@ struct server_options {
 
   // --- HTTP limits ---
   std::size_t re2_max_mem = std::size_t{32} << 20;  // re2's budget per set of expressions (engine_options)
+  std::size_t text_cache = 1024;  // texts per thread whose analysis is kept (engine_options)
   std::size_t max_body_bytes = 64 * 1024;   // request body (inclusive); over: 413 payload_too_large
   std::size_t max_header_bytes = 8 * 1024;  // request line plus headers; over: 431
   std::size_t max_connections = 20000;      // open TCP connections; past it: 503 (WebSocket upgrades too)

@@ -78,6 +78,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
       {"knowledge", std::string(ADVISOR_SOURCE_DIR) + "/knowledge"},
       {"conversations", std::string(ADVISOR_SOURCE_DIR) + "/rules/checks"},
       {"re2-max-mem", "32MiB"},
+      {"text-cache", "1024"},
       {"max-message-bytes", "16KiB"},
       {"max-text-chars", "1000"},
       {"max-queue", "64"},
@@ -126,6 +127,7 @@ TEST_CASE("every default --help documents is pinned, and is the parsed default",
   CHECK(o.knowledge_dir == std::filesystem::path(documented.at("knowledge")));
   CHECK(o.conversations_dir == std::filesystem::path(documented.at("conversations")));
   CHECK(o.re2_max_mem == 32u * 1024 * 1024);
+  CHECK(o.text_cache == 1024);
   CHECK(o.max_message_bytes == 16 * 1024);
   CHECK(o.max_text_chars == 1000);
   CHECK(o.max_queue == 64);
@@ -255,6 +257,10 @@ TEST_CASE("bad flags and values are reported", "[server]") {
   args{{"--re2-max-mem", "64KiB"}}.fails();  // below 1MiB
   args{{"--re2-max-mem", "2GiB"}}.fails();   // above 1GiB
   CHECK(args{{"--re2-max-mem", "8MiB"}}.ok().re2_max_mem == 8u * 1024 * 1024);
+  CHECK(args{{"--text-cache", "0"}}.ok().text_cache == 0);  // off
+  CHECK(args{{"--text-cache", "4096"}}.ok().text_cache == 4096);
+  args{{"--text-cache", "2000000"}}.fails();  // above 1,048,576
+  args{{"--text-cache", "-1"}}.fails();
   args a;
   a.env = {{"ADVISOR_PORT", "http"}};
   CHECK(a.fails().find("ADVISOR_PORT") != std::string::npos);
@@ -281,6 +287,7 @@ TEST_CASE("--help documents every flag with its default and variable", "[server]
                         "--abuse-window",
                         "--max-queue",
                         "--re2-max-mem",
+                        "--text-cache",
                         "--handshake-timeout",
                         "--idle-timeout",
                         "--http-timeout",
