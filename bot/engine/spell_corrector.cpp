@@ -14,28 +14,47 @@ spell_corrector::spell_corrector(const std::vector<std::string>& vocabulary, con
     words_.push_back(w);
   }
   std::sort(words_.begin(), words_.end());
+  delete_map deletes;
   for (std::size_t i = 0; i < words_.size(); ++i) {
     std::string scratch;
     const int depth = words_[i].size() + 1 >= opts_.long_length ? 2 : 1;
-    deletes_[words_[i]].push_back(static_cast<std::uint32_t>(i));
-    add_deletes(words_[i], i, depth, scratch);
+    deletes[key_hash(words_[i])].push_back(static_cast<std::uint32_t>(i));
+    add_deletes(words_[i], i, depth, scratch, deletes);
   }
-  for (auto& [key, ids] : deletes_) {
+  std::size_t slots = 16;
+  while (slots < 2 * deletes.size()) slots *= 2;
+  slots_.assign(slots, {});
+  slot_mask_ = slots - 1;
+  for (auto& [hash, ids] : deletes) {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::uint64_t at = hash & slot_mask_;
+    while (slots_[at].count != 0) at = (at + 1) & slot_mask_;
+    slots_[at] = {hash, static_cast<std::uint32_t>(ids_.size()), static_cast<std::uint32_t>(ids.size())};
+    ids_.insert(ids_.end(), ids.begin(), ids.end());
   }
   for (const auto& w : known) known_.insert(w);
 }
 
-void spell_corrector::add_deletes(const std::string& word, std::size_t word_index, int depth, std::string& scratch) {
+void spell_corrector::add_deletes(const std::string& word, std::size_t word_index, int depth, std::string& scratch,
+                                  delete_map& out) {
   if (depth == 0 || word.size() <= 2) return;
   for (std::size_t i = 0; i < word.size(); ++i) {
     scratch.assign(word, 0, i);
     scratch.append(word, i + 1, std::string::npos);
-    auto& ids = deletes_[scratch];
-    ids.push_back(static_cast<std::uint32_t>(word_index));
+    out[key_hash(scratch)].push_back(static_cast<std::uint32_t>(word_index));
     std::string next = scratch;
-    add_deletes(next, word_index, depth - 1, scratch);
+    add_deletes(next, word_index, depth - 1, scratch, out);
+  }
+}
+
+std::pair<const std::uint32_t*, const std::uint32_t*> spell_corrector::candidates(std::string_view key) const {
+  if (slots_.empty()) return {nullptr, nullptr};
+  const std::uint64_t hash = key_hash(key);
+  for (std::uint64_t at = hash & slot_mask_;; at = (at + 1) & slot_mask_) {
+    const delete_slot& s = slots_[at];
+    if (s.count == 0) return {nullptr, nullptr};
+    if (s.hash == hash) return {ids_.data() + s.begin, ids_.data() + s.begin + s.count};
   }
 }
 
@@ -135,9 +154,9 @@ std::string spell_corrector::correct(std::string_view w) const {
     generation = 1;
   }
   for (std::size_t k = 0; k < count; ++k) {
-    auto it = deletes_.find(keys[k]);
-    if (it == deletes_.end()) continue;
-    for (std::uint32_t id : it->second) {
+    const auto [from, to] = candidates(keys[k]);
+    for (const std::uint32_t* p = from; p != to; ++p) {
+      const std::uint32_t id = *p;
       if (seen[id] == generation) continue;
       seen[id] = generation;
       const std::string& cand = words_[id];

@@ -6,6 +6,7 @@
 //
 // Thread safety: immutable after construction; lookups from any thread.
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -43,7 +44,14 @@ class spell_corrector {
   static bool preferred(std::string_view typed, const std::string& a, const std::string& b);
 
  private:
-  void add_deletes(const std::string& word, std::size_t word_index, int depth, std::string& scratch);
+  using delete_map = std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>;
+  static void add_deletes(const std::string& word, std::size_t word_index, int depth, std::string& scratch,
+                          delete_map& out);
+  static std::uint64_t key_hash(std::string_view key) noexcept { return std::hash<std::string_view>{}(key); }
+  // The words (ids into words_) one of whose deletes hashes as key does:
+  // the ids of every key with that 64-bit hash (a collision only adds a
+  // candidate, which correct() measures like any other).
+  std::pair<const std::uint32_t*, const std::uint32_t*> candidates(std::string_view key) const;
   options opts_;
   std::vector<std::string> words_;
   struct sv_hash {
@@ -51,7 +59,19 @@ class spell_corrector {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_set<std::string, sv_hash, std::equal_to<>> known_;  // vocabulary and known words
-  std::unordered_map<std::string, std::vector<std::uint32_t>> deletes_;
+  // The delete index, flat: open addressing over the keys' 64-bit hashes
+  // (a power of two of slots, at most half full), each slot a range of
+  // ids_. A look-up is one hash, a masked index and, mostly, one slot read:
+  // a node-based map spent most of a never-seen word's correction on
+  // divisions and pointer chasing.
+  struct delete_slot {
+    std::uint64_t hash = 0;
+    std::uint32_t begin = 0;
+    std::uint32_t count = 0;  // 0: empty slot
+  };
+  std::vector<delete_slot> slots_;
+  std::uint64_t slot_mask_ = 0;
+  std::vector<std::uint32_t> ids_;
 };
 
 }  // namespace advisor
