@@ -218,6 +218,13 @@ reply brain::impl::answer_rules(const analysis& a, conversation& conv, trace& tr
   tr.features[confidence_feature::role_only] = rule_id == "engine.role_only";
   tr.features[confidence_feature::meta] = !d.topical;
   if (intent != im.fallback) confidence = im.answer_calibration.confidence(tr.features);
+  // A role named and nothing else recognised, and the calibration says such
+  // an answer is most likely wrong (other senses, requests the article
+  // cannot answer, words of no rule): no answer about the role.
+  if (rule_id == "engine.role_only" && confidence < opt.role_only_below) {
+    conv.record_meta();
+    return im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1);
+  }
   if (!d.topical) {
     conv.record_meta();
     return im.compose(intent, role_set::none(), confidence, rule_id, winner ? winner->say : -1, runner_up);

@@ -166,6 +166,7 @@ void brain_loader::load_settings(const json_file& f, const json::value& v) {
       {"empty_text_confidence", &o.empty_text_confidence},
       {"clarify_margin", &o.clarify_margin},
       {"clarify_below", &o.clarify_below},
+      {"role_only_below", &o.role_only_below},
   };
   const auto& s = v.get_object();
   for (const auto& [key, field] : numbers)

@@ -26,6 +26,7 @@ struct scoring_options {
   double empty_text_confidence = 0.5;   // text without words answered by an intent other than fallback
   double clarify_margin = 0.0;          // two topical intents this close (and confidence low): ask which
   double clarify_below = 0.8;           // ... when the calibrated confidence is below this
+  double role_only_below = 0.0;         // a role-only answer calibrated below this is a fallback
 
   static constexpr std::size_t max_candidates_limit = 16;
 };

@@ -509,3 +509,36 @@ TEST_CASE("the text cache keeps a text's analysis for the brain that made it, no
   conversation c;
   CHECK(again->answer("zorblaxian", c).intent == "greeting");
 }
+
+TEST_CASE("a role named with nothing else recognised, and the calibration unsure, is not answered as the role",
+          "[engine]") {
+  // settings.role_only_below (rules/intents.json): a role-only answer whose
+  // calibrated confidence is below it falls back. "TPM?" alone still gets
+  // the short definition.
+  const auto usual = shipped();
+  {
+    conversation c;
+    const auto r = usual->answer("PM xqzt vrbl plonk frazzle wibbet?", c);
+    CHECK(r.intent == "fallback");
+    CHECK(r.roles.empty());
+    CHECK(r.rule.empty());
+  }
+  {
+    conversation c;
+    const auto r = usual->answer("TPM?", c);
+    CHECK(r.intent == "role_definition");
+    CHECK(r.rule == "engine.role_only");
+  }
+  // The same message with the setting at 0: the role reading as before.
+  scratch_copy copy;
+  copy.replace("rules/intents.json", "\"role_only_below\": 0.3", "\"role_only_below\": 0");
+  load_report report;
+  const auto without = brain::load(copy.dir / "rules", copy.dir / "knowledge", report);
+  INFO(report.to_string());
+  REQUIRE(without);
+  conversation c;
+  const auto r = without->answer("PM xqzt vrbl plonk frazzle wibbet?", c);
+  CHECK(r.intent == "role_definition");
+  CHECK(r.rule == "engine.role_only");
+  CHECK(r.confidence < 0.3);
+}
