@@ -283,7 +283,19 @@ std::string advice_engine::depth_text(const knowledge_base& kb, const std::strin
   return s;
 }
 
-std::optional<reply> advice_engine::before(std::string_view, const normalized_text& norm, conversation& conv,
+advice_engine::text_facts advice_engine::facts(std::string_view text, const normalized_text& norm) const {
+  text_facts f;
+  if (traits_.empty() || norm.words == 0) return f;
+  f.summary = traits_.is_summary(norm.text);
+  f.more = traits_.is_more(norm.text);
+  f.example = !f.more && traits_.is_example(norm.text);
+  f.traits = traits_.any_trait(norm.text);
+  f.question = text.find('?') != std::string_view::npos || is_question(norm.text);
+  f.me = first_person(norm.text);
+  return f;
+}
+
+std::optional<reply> advice_engine::before(const normalized_text& norm, const text_facts& f, conversation& conv,
                                            const knowledge_base& kb) const {
   // Intents are kept by name: find this brain's index (or forget an intent
   // this brain does not have).
@@ -300,7 +312,7 @@ std::optional<reply> advice_engine::before(std::string_view, const normalized_te
   conv.begin_turn();
   if (traits_.empty() || norm.words == 0) return std::nullopt;
 
-  if (traits_.is_summary(norm.text)) {
+  if (f.summary) {
     const knowledge_topic* def = kb.topic("role_definition");
     const knowledge_topic* cmp = kb.topic("comparison");
     const int ci = intent_index("comparison");
@@ -332,8 +344,8 @@ std::optional<reply> advice_engine::before(std::string_view, const normalized_te
     return r;
   }
 
-  const bool more = traits_.is_more(norm.text);
-  const bool example = !more && traits_.is_example(norm.text);
+  const bool more = f.more;
+  const bool example = f.example;
   if ((!more && !example) || conv.last_intent() < 0) return std::nullopt;
   const std::string intent = conv.last_intent_name();
   const role_set roles = conv.last_roles().empty() ? role_set::both() : conv.last_roles();
@@ -384,8 +396,8 @@ std::optional<reply> advice_engine::before(std::string_view, const normalized_te
   return r;
 }
 
-void advice_engine::after(std::string_view text, const normalized_text& norm, conversation& conv,
-                          const knowledge_base& kb, const text_normalizer& nz, reply& r) const {
+void advice_engine::after(std::string_view text, const normalized_text& norm, const text_facts& f,
+                          conversation& conv, const knowledge_base& kb, const text_normalizer& nz, reply& r) const {
   const std::string prev = conv.last_intent_name();  // not yet updated: the turn before
   const bool topical = !r.sources.empty();
   auto finish = [&](reply& out) {
@@ -406,13 +418,13 @@ void advice_engine::after(std::string_view text, const normalized_text& norm, co
   };
   if (traits_.empty()) return finish(r);
 
-  const bool has_traits = traits_.any_trait(norm.text);
+  const bool has_traits = f.traits;
   const int quiz = conv.quiz_step();
   const bool in_choosing = prev == choosing || quiz > 0;
   // A question: a question mark, or a message that opens like one ("what
   // does the article say about ...").
-  const bool question = text.find('?') != std::string_view::npos || is_question(norm.text);
-  const bool me = first_person(norm.text);
+  const bool question = f.question;
+  const bool me = f.me;
   const bool skip = quiz > 0 && traits_.is_skip(norm.text) && norm.words <= 6;
   // An answer by the option's number or place ("1", "the first one"), or by
   // its chip's own text (the widget and the team-chat buttons send the label

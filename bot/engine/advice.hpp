@@ -41,15 +41,28 @@ class advice_engine {
             pattern_compiler& pc, const std::vector<std::string>& intent_names, std::size_t re2_max_mem,
             load_report& report);
 
+  // What before() and after() read from a message alone (the brain keeps
+  // it with the text's analysis, so a text seen again skips it).
+  struct text_facts {
+    bool summary = false;   // asks for a summary of both roles
+    bool more = false;      // "tell me more", "why?"
+    bool example = false;   // "for example?" (and not `more`)
+    bool traits = false;    // some trait pattern matches
+    bool question = false;  // a '?' or an opening like a question's ("what ...")
+    bool me = false;        // first person ("i", "my", ...)
+  };
+  text_facts facts(std::string_view text, const normalized_text& norm) const;
+
   // Before the rules. Resolves the conversation's last intent by name, and
   // answers a depth follow-up or a summary request (nullopt: the rules answer).
-  std::optional<reply> before(std::string_view text, const normalized_text& norm, conversation& conv,
+  // f: facts(text, norm).
+  std::optional<reply> before(const normalized_text& norm, const text_facts& f, conversation& conv,
                               const knowledge_base& kb) const;
   // After the rules answered r: relabels and fills advice, runs the
   // questionnaire, keeps a reply from repeating the last one, and records
   // the turn's topic by name.
-  void after(std::string_view text, const normalized_text& norm, conversation& conv, const knowledge_base& kb,
-             const text_normalizer& nz, reply& r) const;
+  void after(std::string_view text, const normalized_text& norm, const text_facts& f, conversation& conv,
+             const knowledge_base& kb, const text_normalizer& nz, reply& r) const;
 
   const trait_set& traits() const { return traits_; }
 

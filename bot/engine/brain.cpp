@@ -76,7 +76,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   const logistic_model* model = im.answer_calibration.model ? &*im.answer_calibration.model : nullptr;
   // Follow-ups that go deeper ("why?", "tell me more") and summaries are
   // answered by the advice step from the context alone.
-  if (auto r = im.advice.before(text, norm, conv, im.kb)) {
+  if (auto r = im.advice.before(norm, a.facts, conv, im.kb)) {
     tr.context_used = true;
     tr.features[confidence_feature::advice_depth] = 1.0;
     tr.features[confidence_feature::score] = r->confidence;
@@ -89,7 +89,7 @@ reply brain::answer(std::string_view text, conversation& conv, const answer_opti
   // A person describing themselves, the questionnaire, no text twice in a row.
   // (The advice step changes an answer only into choosing_role.)
   const bool rules_chose = r.intent == choosing_intent;
-  im.advice.after(text, norm, conv, im.kb, im.normalizer, r);
+  im.advice.after(text, norm, a.facts, conv, im.kb, im.normalizer, r);
   if (!rules_chose && r.intent == choosing_intent) {  // the advice step chose it instead
     tr.features[confidence_feature::advice_choice] = 1.0;
     if (model) r.confidence = two_decimals(model->predict(tr.features));
@@ -125,6 +125,7 @@ const brain::impl::analysis& brain::impl::analyse(std::string_view text) const {
     }
     a.hits.clear();
     a.status = rules.find(a.norm.text, a.question, a.hits);
+    a.facts = advice.facts(text, a.norm);
   };
   thread_local analysis scratch;
   thread_local std::vector<analysis> memo;
@@ -133,9 +134,19 @@ const brain::impl::analysis& brain::impl::analyse(std::string_view text) const {
     return scratch;
   }
   if (memo.size() < text_cache) memo.resize(text_cache);
-  analysis& a = memo[std::hash<std::string_view>{}(text) & (text_cache - 1)];
-  if (a.generation == generation && a.key == text) return a;
+  // Two slots a text may take (a two-way set: two texts of one set both
+  // stay); a new text replaces the one used longer ago.
+  thread_local std::uint64_t clock = 0;
+  ++clock;
+  const std::size_t set = std::hash<std::string_view>{}(text) & (text_cache - 1) & ~std::size_t{1};
+  for (std::size_t k = set; k < set + 2; ++k)
+    if (memo[k].generation == generation && memo[k].key == text) {
+      memo[k].used = clock;
+      return memo[k];
+    }
+  analysis& a = memo[set].used <= memo[set + 1].used ? memo[set] : memo[set + 1];
   fill(a);
+  a.used = clock;
   a.key.assign(text);
   // A search that ran out of memory is tried again next time.
   a.generation = a.status == match_status::ok ? generation : 0;

@@ -95,7 +95,7 @@ struct brain::impl {
   int fallback = -1;
   advice_engine advice;  // traits, profile, questionnaire, depth (advice.hpp)
   std::uint64_t generation = 0;  // unique to this loaded brain: the text cache's entries carry it
-  std::size_t text_cache = 0;    // slots per thread, a power of two (engine_options); 0: none
+  std::size_t text_cache = 0;    // slots per thread, a power of two >= 2 (engine_options); 0: none
   mutable std::atomic<std::uint64_t> match_errors{0};
 
   int find_intent(const std::string& name) const {
@@ -138,11 +138,13 @@ struct brain::impl {
   // again (text_cache); valid until the next analyse() on the thread.
   struct analysis {
     std::uint64_t generation = 0;  // of the brain that filled it; 0: empty
+    std::uint64_t used = 0;        // when last used (the thread's count of look-ups)
     std::string key;               // the text as received
     normalized_text norm;
     std::string question;  // the question line matched: the question, or empty (answer_rules)
     std::vector<int> hits;
     match_status status = match_status::ok;
+    advice_engine::text_facts facts;  // what the advice step reads from the text
   };
   static constexpr std::size_t max_cached_text = 512;
   const analysis& analyse(std::string_view text) const;

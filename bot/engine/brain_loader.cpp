@@ -602,7 +602,7 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
   // text (brain.cpp, analyse) is used only by the brain that made it.
   static std::atomic<std::uint64_t> generations{0};
   im->generation = generations.fetch_add(1, std::memory_order_relaxed) + 1;
-  im->text_cache = options.text_cache == 0 ? 0 : std::bit_ceil(std::min<std::size_t>(options.text_cache, 1u << 20));
+  im->text_cache = options.text_cache == 0 ? 0 : std::bit_ceil(std::clamp<std::size_t>(options.text_cache, 2, 1u << 20));
   return std::shared_ptr<const brain>(new brain(std::move(im)));
 }
 
