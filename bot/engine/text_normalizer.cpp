@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "bot/engine/stemmer.hpp"
+#include "bot/engine/text_repair.hpp"
 
 namespace advisor {
 namespace {
@@ -429,9 +430,12 @@ void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::s
 }
 
 normalized_text text_normalizer::normalize(std::string_view input) const {
-  thread_local std::string symbolled;
-  if (!symbols_.empty()) fold_symbols(input, symbolled);
-  const std::string folded = fold(symbols_.empty() ? input : std::string_view(symbolled));
+  // What pasting did to the text first (percent-encoding, HTML entities,
+  // mojibake, styled letters), so symbols and letters are read as typed.
+  thread_local std::string repaired, repair_scratch, symbolled;
+  const std::string_view text = repair_text(input, repaired, repair_scratch);
+  if (!symbols_.empty()) fold_symbols(text, symbolled);
+  const std::string folded = fold(symbols_.empty() ? text : std::string_view(symbolled));
   // Words, each with its sentence: spelling and expansions run once per
   // word; phrases are rewritten over the whole text and, for a message with
   // a preamble, over its question sentences alone.

@@ -189,3 +189,54 @@ TEST_CASE("normalizer drops a role name the writer takes back, keeping the one m
   CHECK(n.normalize("tpm er what is the pm").roles == role_set::both());
   CHECK(n.normalize("pm er pm").text == " pm er pm ");
 }
+
+TEST_CASE("normalizer decodes HTML entities left in pasted text", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("what&#39;s the skill &amp; career").text == " what is the skill and career ");
+  CHECK(n.normalize("what&#x27;s a prog&nbsp;mgr").text == " what is a prog manager ");
+  CHECK(n.normalize("&quot;skill&quot; &lt;career&gt;").text == " skill career ");
+  CHECK(n.normalize("what&#8217;s u").text == " what is you ");  // a numeric curly apostrophe
+  CHECK(n.normalize("what&#146;s u").text == " what is you ");   // HTML reads 128..159 as Windows-1252
+  CHECK(n.normalize("r&eacute;sum&eacute;").text == " resume ");
+  // Not an entity: left as typed ('&' reads "and").
+  CHECK(n.normalize("skill &foo; career").text == " skill and foo career ");
+  CHECK(n.normalize("skill &amp career").text == " skill and amp career ");
+}
+
+TEST_CASE("normalizer repairs UTF-8 shown as Windows-1252 (mojibake)", "[engine]") {
+  auto n = make();
+  // "What’s" with its apostrophe's bytes E2 80 99 read as "â€™".
+  CHECK(n.normalize("What\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s u").text == " what is you ");
+  // "café" as "cafÃ©"; an en dash as "â€“"; encoded twice ("Ã¢â‚¬â„¢").
+  CHECK(n.normalize("caf\xC3\x83\xC2\xA9").text == n.normalize("caf\xC3\xA9").text);
+  CHECK(n.normalize("skill\xC3\xA2\xE2\x82\xAC\xE2\x80\x9C"
+                    "career")
+            .text == " skill career ");
+  CHECK(n.normalize("what\xC3\x83\xC2\xA2\xC3\xA2\xE2\x80\x9A\xC2\xAC\xC3\xA2\xE2\x80\x9E\xC2\xA2s u").text ==
+        " what is you ");
+  // Accented text that is no mojibake is read as before.
+  CHECK(n.normalize("CAF\xC3\x89\xE2\x80\x94skill").text == " cafe skill ");
+  CHECK(n.normalize("\xC3\x83 skill").text == " a skill ");
+}
+
+TEST_CASE("normalizer reads styled and fullwidth letters as plain ones", "[engine]") {
+  auto n = make();
+  // Mathematical bold, sans-serif italic, italic (with the letterlike h) and
+  // bold digits; fullwidth letters and question mark.
+  CHECK(n.normalize("\xF0\x9D\x90\x92\xF0\x9D\x90\xA4\xF0\x9D\x90\xA2\xF0\x9D\x90\xA5\xF0\x9D\x90\xA5 "  // 𝐒𝐤𝐢𝐥𝐥
+                    "\xF0\x9D\x98\xB0\xF0\x9D\x98\xA7 "                                                  // 𝘰𝘧
+                    "\xF0\x9D\x91\xA1\xE2\x84\x8E\xF0\x9D\x91\x92 "                                      // 𝑡ℎ𝑒
+                    "\xF0\x9D\x9F\x90")                                                                  // 𝟐
+            .text == " skill of the 2 ");
+  auto a = n.normalize("\xEF\xBD\x97\xEF\xBD\x88\xEF\xBD\x81\xEF\xBD\x94 \xEF\xBC\xB0\xEF\xBC\xAD\xEF\xBC\x9F");
+  CHECK(a.text == " what pm ");  // ｗｈａｔ ＰＭ？
+  CHECK(a.roles == role_set::of(role::pm));
+}
+
+TEST_CASE("normalizer decodes percent-encoded text, not a percent sign", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("what%20is%20the%20skill%3F").text == " what is the skill ");
+  CHECK(n.normalize("what+is+a%2Fthe%3F").text == " what is a the ");  // two escapes: '+' is a space
+  CHECK(n.normalize("50% of the career").text == " 50 of the career ");
+  CHECK(n.normalize("skill 100%25").text == " skill 100 25 ");  // one escape, not a space: left alone
+}
