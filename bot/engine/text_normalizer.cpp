@@ -196,6 +196,12 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   for (const auto& [k, v] : expansions_) known.push_back(k);
   known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
   for (const auto& w : lex.vocabulary) vocabulary_.emplace(canonical_word(w), true);
+  // The advisor's own words: those of the rules, the known words, and the
+  // abbreviations of a role ("pms", "tpgm").
+  for (const auto& [w, _] : vocabulary_) own_words_.insert(w);
+  for (const auto& w : lex.known_words) own_words_.insert(canonical_word(w));
+  for (const auto& [k, v] : expansions_)
+    if (v.size() == 1 && (v[0] == "tpm" || v[0] == "pm")) own_words_.insert(k);
   for (const auto& [w, _] : vocabulary_)
     for (std::size_t n = 1; n < w.size(); ++n) vocabulary_heads_.emplace(w, 0, n);
   symbols_ = lex.symbols;
@@ -279,6 +285,12 @@ bool text_normalizer::append_word(std::string word, std::vector<std::string>& ou
   std::string s = stem(word);
   bool corrected = false;
   if (!has_digit && !speller_.is_known(s) && !speller_.is_known(word)) {
+    // "rn" read for "m" (OCR, a small font: "rnetrics", "Prograrn"): the
+    // word with "m" when the advisor's own words have it.
+    if (std::string m = with_m_for_rn(word); !m.empty()) {
+      append_word(std::move(m), out);
+      return true;
+    }
     // Correct the stem ("responsibilites" -> "responsibility"), else the
     // word as typed, whose stem may be too short ("focs" -> "focus").
     std::string c = speller_.correct(s);
@@ -305,6 +317,26 @@ bool text_normalizer::append_word(std::string word, std::vector<std::string>& ou
   }
   out.push_back(std::move(s));
   return corrected;
+}
+
+std::string text_normalizer::with_m_for_rn(const std::string& word) const {
+  if (word.size() < 4 || word.find("rn") == std::string::npos) return {};  // not "rn" (right now)
+  auto known = [this](const std::string& w) { return own_words_.count(w) || own_words_.count(stem(w)); };
+  std::string all;  // every "rn" as "m"
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const bool rn = word.compare(i, 2, "rn") == 0;
+    all.push_back(rn ? 'm' : word[i]);
+    i += rn;
+  }
+  if (known(all)) return all;
+  // One "rn" as "m", the others kept ("rnodern" -> "modern").
+  std::string one;
+  for (std::size_t at = word.find("rn"); at != std::string::npos; at = word.find("rn", at + 1)) {
+    one.assign(word, 0, at).push_back('m');
+    one.append(word, at + 2);
+    if (known(one)) return one;
+  }
+  return {};
 }
 
 void text_normalizer::append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,

@@ -84,6 +84,10 @@ class text_normalizer {
   void append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
                       std::size_t& count) const;
 
+  // The unknown word with "m" for "rn" ("rnetrics" -> "metrics") when that
+  // is one of own_words_, else empty.
+  std::string with_m_for_rn(const std::string& word) const;
+
   // A word split in two ("pro duct", "man ager") is joined when the joined
   // word is one the rules use and one half is not.
   bool joins(const std::string& a, const std::string& b) const;
@@ -96,6 +100,7 @@ class text_normalizer {
 
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
+  std::unordered_set<std::string> own_words_;  // vocabulary_, known words, role abbreviations ("pms")
   std::unordered_set<std::string> vocabulary_heads_;  // every proper prefix of a vocabulary_ word (joins)
   std::vector<std::pair<std::string, std::string>> symbols_;  // typed symbol -> word, longest first
   std::array<bool, 256> symbol_start_{};  // bytes some symbol starts with (the rest are copied at once)

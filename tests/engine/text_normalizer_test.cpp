@@ -240,3 +240,15 @@ TEST_CASE("normalizer decodes percent-encoded text, not a percent sign", "[engin
   CHECK(n.normalize("50% of the career").text == " 50 of the career ");
   CHECK(n.normalize("skill 100%25").text == " skill 100 25 ");  // one escape, not a space: left alone
 }
+
+TEST_CASE("normalizer reads rn as m when that makes one of its words", "[engine]") {
+  lexicon lex;
+  lex.vocabulary = {"metric", "team"};
+  lex.known_words = {"from", "the"};
+  lex.english_words = {"burn", "learn"};
+  const text_normalizer n(lex);
+  CHECK(n.normalize("rnetrics").text == " metric ");  // two edits in a short word: the speller would not
+  CHECK(n.normalize("tearn frorn").text == " team from ");
+  CHECK(n.normalize("rnetrnic").text == " rnetrnic ");  // no word either way
+  CHECK(n.normalize("burn learn rn").text == " burn learn rn ");
+}
