@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 
 #include "bot/engine/stemmer.hpp"
 #include "bot/engine/text_repair.hpp"
@@ -53,6 +54,13 @@ std::vector<std::string> split_words(std::string_view s) {
   if (!cur.empty()) out.push_back(std::move(cur));
   return out;
 }
+
+// Words run together are looked for in unknown words of at least this many
+// letters ("andforatpm"), up to the longest (bounds the work per word).
+constexpr std::size_t min_run_together = 9;
+constexpr std::size_t max_run_together = 40;
+// The longest word a run-together word is split into.
+constexpr std::size_t longest_split_part = 20;
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -197,11 +205,18 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
   for (const auto& w : lex.vocabulary) vocabulary_.emplace(canonical_word(w), true);
   // The advisor's own words: those of the rules, the known words, and the
-  // abbreviations of a role ("pms", "tpgm").
+  // abbreviations of a role ("pms", "tpgm"). Of them, the words of three
+  // letters or fewer that a run-together word may split into are the known
+  // words ("a", "is", "for") and the role names, not the rules' odd short
+  // words ("ni", "ag", single letters).
   for (const auto& [w, _] : vocabulary_) own_words_.insert(w);
-  for (const auto& w : lex.known_words) own_words_.insert(canonical_word(w));
+  for (const auto& w : lex.known_words) {
+    own_words_.insert(canonical_word(w));
+    if (w.size() <= 3) short_words_.insert(canonical_word(w));
+  }
   for (const auto& [k, v] : expansions_)
-    if (v.size() == 1 && (v[0] == "tpm" || v[0] == "pm")) own_words_.insert(k);
+    if (v.size() == 1 && (v[0] == "tpm" || v[0] == "pm")) own_words_.insert(k), short_words_.insert(k);
+  short_words_.insert({"tpm", "pm"});
   for (const auto& [w, _] : vocabulary_)
     for (std::size_t n = 1; n < w.size(); ++n) vocabulary_heads_.emplace(w, 0, n);
   symbols_ = lex.symbols;
@@ -308,6 +323,12 @@ bool text_normalizer::append_word(std::string word, std::vector<std::string>& ou
           c = std::move(k);
       }
     }
+    // Words run together ("howisapmssuccessmeasured"): each of them.
+    if (c == s && word.size() >= min_run_together)
+      if (std::vector<std::string> parts; split_run_together(word, parts)) {
+        for (auto& part : parts) append_word(std::move(part), out);
+        return true;
+      }
     corrected = c != s;
     s = std::move(c);
   }
@@ -337,6 +358,50 @@ std::string text_normalizer::with_m_for_rn(const std::string& word) const {
     if (known(one)) return one;
   }
   return {};
+}
+
+bool text_normalizer::split_run_together(const std::string& word, std::vector<std::string>& parts) const {
+  const std::size_t n = word.size();
+  if (n > max_run_together) return false;
+  // A part costs 2 when it is one of the advisor's own words (of three
+  // letters or fewer: one of short_words_), 5 when it is an ordinary English
+  // word of four letters or more: the cheapest split prefers the advisor's
+  // words and fewer of them ("and for a tpm", not "and fora tpm").
+  thread_local std::string part;
+  auto cost = [&](std::size_t from, std::size_t len) {
+    part.assign(word, from, len);
+    if (len <= 3) return short_words_.count(part) ? 2 : 0;
+    if (own_words_.count(part) || (part.back() == 's' && own_words_.count(stem(part)))) return 2;
+    return speller_.is_known(part) ? 5 : 0;
+  };
+  constexpr int unreached = std::numeric_limits<int>::max();
+  thread_local std::vector<int> best;           // best[i]: least cost of word[0, i)
+  thread_local std::vector<std::size_t> start;  // start[i]: where the last part of that split starts
+  best.assign(n + 1, unreached);
+  start.assign(n + 1, 0);
+  best[0] = 0;
+  for (std::size_t from = 0; from < n; ++from) {
+    if (best[from] == unreached) continue;
+    for (std::size_t len = 1; len <= longest_split_part && from + len <= n; ++len)
+      if (const int c = cost(from, len); c != 0 && best[from] + c < best[from + len]) {
+        best[from + len] = best[from] + c;
+        start[from + len] = from;
+      }
+  }
+  if (best[n] == unreached) return false;
+  parts.clear();
+  for (std::size_t end = n; end > 0; end = start[end]) parts.emplace_back(word, start[end], end - start[end]);
+  std::reverse(parts.begin(), parts.end());
+  // A compound or a word the lists lack ("onboarding", "careeradvice",
+  // "hereinafter", British "organising") splits into two or three words
+  // too: a sentence run together has four or more, or three with a role
+  // ("whoarepms", "tpmcareerpath").
+  auto is_role = [this](const std::string& p) {
+    const auto e = expansions_.find(p);
+    const std::string& w = e != expansions_.end() && e->second.size() == 1 ? e->second[0] : p;
+    return w == "tpm" || w == "pm" || stem(w) == "tpm" || stem(w) == "pm";
+  };
+  return parts.size() >= 4 || (parts.size() == 3 && std::any_of(parts.begin(), parts.end(), is_role));
 }
 
 void text_normalizer::append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,

@@ -87,6 +87,10 @@ class text_normalizer {
   // The unknown word with "m" for "rn" ("rnetrics" -> "metrics") when that
   // is one of own_words_, else empty.
   std::string with_m_for_rn(const std::string& word) const;
+  // Words run together ("howisapmssuccessmeasured"): the cheapest split of
+  // the whole word into own_words_ and English words, into parts; false when
+  // it does not split (parts then unspecified).
+  bool split_run_together(const std::string& word, std::vector<std::string>& parts) const;
 
   // A word split in two ("pro duct", "man ager") is joined when the joined
   // word is one the rules use and one half is not.
@@ -101,6 +105,7 @@ class text_normalizer {
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
   std::unordered_set<std::string> own_words_;  // vocabulary_, known words, role abbreviations ("pms")
+  std::unordered_set<std::string> short_words_;  // of own_words_, the short ones a run-together word splits into
   std::unordered_set<std::string> vocabulary_heads_;  // every proper prefix of a vocabulary_ word (joins)
   std::vector<std::pair<std::string, std::string>> symbols_;  // typed symbol -> word, longest first
   std::array<bool, 256> symbol_start_{};  // bytes some symbol starts with (the rest are copied at once)

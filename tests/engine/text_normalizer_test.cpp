@@ -252,3 +252,18 @@ TEST_CASE("normalizer reads rn as m when that makes one of its words", "[engine]
   CHECK(n.normalize("rnetrnic").text == " rnetrnic ");  // no word either way
   CHECK(n.normalize("burn learn rn").text == " burn learn rn ");
 }
+
+TEST_CASE("normalizer splits words run together only into known words", "[engine]") {
+  auto n = make();
+  auto a = n.normalize("whatistheskillofaPM");
+  CHECK(a.text == " what is the skill of a pm ");
+  CHECK(a.roles == role_set::of(role::pm));
+  CHECK(n.normalize("whatisaTPM").text == " what is a tpm ");
+  CHECK(n.normalize("careerskillsPMs").text == " career skill pm ");  // three words with a role
+  // Not cleanly split, too short, or two or three words without a role (a
+  // compound or a name): left as typed.
+  CHECK(n.normalize("whatistheskillz").text == " whatistheskillz ");
+  CHECK(n.normalize("isaskill").text == " isaskill ");
+  CHECK(n.normalize("careerskill").text == " careerskill ");
+  CHECK(n.normalize("theskillcareer").text == " theskillcareer ");
+}
