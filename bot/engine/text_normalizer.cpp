@@ -141,6 +141,13 @@ std::string fold(std::string_view in) {
   return out;
 }
 
+// Every role token of `from` (one role) in text becomes `to`'s.
+void replace_role(std::string& text, role_set from, role_set to) {
+  const std::string_view was = from.has(role::tpm) ? " tpm " : " pm ", now = to.has(role::tpm) ? " tpm " : " pm ";
+  for (std::size_t at = text.find(was); at != std::string::npos; at = text.find(was, at + now.size() - 1))
+    text.replace(at, was.size(), now);
+}
+
 // "t.p.m." -> "tpm"; "e.g." -> "eg"; "end.next" -> "end", "next".
 void split_dots(const std::string& token, std::vector<std::string>& out) {
   if (token.find('.') == std::string::npos) {
@@ -478,6 +485,67 @@ bool text_normalizer::joins(const std::string& a, const std::string& b) const {
   return !vocabulary_.count(stem(a)) || !vocabulary_.count(stem(b));
 }
 
+std::size_t text_normalizer::correction_sentence(const std::vector<std::string>& words,
+                                                 const std::vector<std::uint32_t>& sentence_of, role_set& meant) const {
+  if (corrections_.empty() || words.empty()) return no_correction;
+  std::size_t from = words.size();
+  while (from > 0 && sentence_of[from - 1] == sentence_of.back()) --from;
+  if (from == 0) return no_correction;  // the only sentence
+  for (const auto& m : corrections_) {
+    if (words.size() - from <= m.size() || !std::equal(m.begin(), m.end(), words.begin() + static_cast<long>(from)))
+      continue;
+    const auto rest = words.begin() + static_cast<long>(from + m.size());
+    // After the marker: a role name, with at most two of a, an, the before it.
+    thread_local std::string text;
+    text.clear();
+    std::size_t count = 0;
+    meant = role_set::none();
+    append_phrased(std::vector<std::string>(rest, words.end()), text, meant, count);
+    if (meant.count() != 1 || count > 3) continue;
+    bool fillers_then_role = true;
+    for (std::size_t i = 1, n = 0; i < text.size(); i = text.find(' ', i) + 1, ++n) {
+      const std::string_view w(text.data() + i, text.find(' ', i) - i);
+      fillers_then_role =
+          fillers_then_role && (n + 1 == count ? role_from_name(w) == meant : w == "a" || w == "an" || w == "the");
+    }
+    if (fillers_then_role) return from;
+  }
+  return no_correction;
+}
+
+std::pair<role_set, role_set> text_normalizer::append_phrased_corrected(std::vector<std::string>& words,
+                                                                        std::vector<std::uint32_t>& sentence_of,
+                                                                        std::vector<char>& sentence_end,
+                                                                        normalized_text& out) const {
+  role_set meant;
+  const std::size_t from = correction_sentence(words, sentence_of, meant);
+  if (from == no_correction) {
+    append_phrased(words, out.text, out.roles, out.words);
+    return {};
+  }
+  thread_local std::vector<std::string> tail;
+  tail.assign(std::make_move_iterator(words.begin() + static_cast<long>(from)), std::make_move_iterator(words.end()));
+  words.resize(from);
+  append_phrased(words, out.text, out.roles, out.words);
+  if (out.roles.count() == 1 && out.roles != meant) {
+    // The role the other sentences name is the one taken back; the
+    // correction is no sentence of its own any more.
+    const role_set taken_back = out.roles;
+    replace_role(out.text, taken_back, meant);
+    out.roles = meant;
+    if (sentence_of[from] < sentence_end.size()) sentence_end[sentence_of[from]] = end_empty;
+    sentence_of.resize(from);
+    return {taken_back, meant};
+  }
+  // No role before it, or both: read as typed.
+  words.insert(words.end(), std::make_move_iterator(tail.begin()), std::make_move_iterator(tail.end()));
+  out.text.clear();
+  out.roles = role_set::none();
+  out.words = 0;
+  append_phrased(words, out.text, out.roles, out.words);
+  return {};
+}
+
 void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const {
   if (corrections_.empty() || !roles.is_both()) return;  // it takes two different role names
   thread_local std::vector<std::string_view> t;
@@ -575,7 +643,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   end_sentence();
 
   out.text.reserve(input.size() + 8);
-  append_phrased(words, out.text, out.roles, out.words);
+  const auto [taken_back, meant] = append_phrased_corrected(words, sentence_of, sentence_end, out);
   drop_taken_back(out.text, out.roles, out.words);
   const bool has_question = std::find(sentence_end.begin(), sentence_end.end(), end_question) != sentence_end.end();
   const bool has_other = std::find(sentence_end.begin(), sentence_end.end(), end_other) != sentence_end.end();
@@ -584,6 +652,10 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
       if (sentence_of[i] < sentence_end.size() && sentence_end[sentence_of[i]] == end_question)
         question.push_back(words[i]);
     append_phrased(question, out.question, out.question_roles, out.question_words);
+    if (taken_back.count() == 1 && out.question_roles == taken_back) {
+      replace_role(out.question, taken_back, meant);
+      out.question_roles = meant;
+    }
     drop_taken_back(out.question, out.question_roles, out.question_words);
     if (out.question_words == 0) out.question.clear();
   }

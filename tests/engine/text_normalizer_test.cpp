@@ -267,3 +267,29 @@ TEST_CASE("normalizer splits words run together only into known words", "[engine
   CHECK(n.normalize("careerskill").text == " careerskill ");
   CHECK(n.normalize("theskillcareer").text == " theskillcareer ");
 }
+
+TEST_CASE("normalizer reads a sentence of only a marker and a role as taking back the role before", "[engine]") {
+  lexicon lex;
+  lex.phrases = {{"program manager", "tpm"}, {"product manager", "pm"}, {"tpm", "tpm"}, {"pm", "pm"}};
+  lex.vocabulary = {"program", "manager", "product", "skill"};
+  lex.known_words = {"what", "a", "the", "sorry", "i", "mean", "meant", "vs", "which", "is", "of", "better", "need"};
+  lex.self_corrections = {"sorry i mean", "sorry meant"};
+  const text_normalizer n(lex);
+  // A verb between the role and the marker ("a PM need... sorry"): the
+  // sentence after it takes the role back all the same.
+  auto a = n.normalize("what skill is a PM need... sorry, meant TPM");
+  CHECK(a.text == " what skill is a tpm need ");
+  CHECK(a.roles == role_set::of(role::tpm));
+  CHECK(a.words == 6);
+  auto b = n.normalize("What is the skill of a product manager? Sorry, I mean a program manager.");
+  CHECK(b.text == " what is the skill of a tpm ");
+  CHECK(b.roles == role_set::of(role::tpm));
+  CHECK(b.question.empty());  // the correction is no preamble
+  // Not a taking back: both roles or none before it, the same role, more
+  // than a role after the marker, or the marker in the same sentence.
+  CHECK(n.normalize("tpm vs pm. sorry i mean pm").roles == role_set::both());
+  CHECK(n.normalize("what is the skill. sorry i mean pm").text == " what is the skill sorry i mean pm ");
+  CHECK(n.normalize("what is a pm? sorry, meant the pm").roles == role_set::of(role::pm));
+  CHECK(n.normalize("what is a pm. sorry i mean which is better tpm").roles == role_set::both());
+  CHECK(n.normalize("what skill is a pm need sorry meant tpm").roles == role_set::both());
+}
