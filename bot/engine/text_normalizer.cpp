@@ -83,15 +83,17 @@ bool ends_sentence(std::string_view in, std::size_t i) {
 
 // Lower-cases ASCII, maps typographic apostrophes to '\'', keeps '.' and
 // '\'' for the token pass, marks sentence ends (end_question, ...) and
-// turns everything else into spaces.
-std::string fold(std::string_view in) {
-  std::string out;
-  out.reserve(in.size() + 8);
+// turns everything else into spaces. Into out (reused), written through a
+// pointer: no byte in writes more than five (" and " for '&'), and the
+// last sentence end three more.
+void fold(std::string_view in, std::string& out) {
+  out.resize(in.size() * 5 + 3);
+  char* p = out.data();
   bool sentence_has_word = false;
   auto end_sentence = [&](char how) {
-    out.push_back(' ');
-    out.push_back(!sentence_has_word ? end_empty : how == '?' ? end_question : end_other);
-    out.push_back(' ');
+    *p++ = ' ';
+    *p++ = !sentence_has_word ? end_empty : how == '?' ? end_question : end_other;
+    *p++ = ' ';
     sentence_has_word = false;
   };
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -102,15 +104,15 @@ std::string fold(std::string_view in) {
     }
     if (is_ascii_alnum(c)) sentence_has_word = true;
     if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c - 'A' + 'a'));
+      *p++ = static_cast<char>(c - 'A' + 'a');
     } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '.') {
-      out.push_back(static_cast<char>(c));
+      *p++ = static_cast<char>(c);
     } else if (c == '`') {
-      out.push_back('\'');
-    } else if (c == '@' && (out.empty() || out.back() == ' ')) {
+      *p++ = '\'';
+    } else if (c == '@' && (p == out.data() || p[-1] == ' ')) {
       // A chat mention ("@advisor", Slack's "<@U024BE7LH>") is not part of
       // the question: skip it up to the next space or '>'.
-      // Sentence ends inside it still count.
+      // Sentence ends inside it still count (each in one byte, out three).
       std::string ends;
       while (i + 1 < in.size() && in[i + 1] != ' ' && in[i + 1] != '>' && in[i + 1] != '\n') {
         ++i;
@@ -119,26 +121,27 @@ std::string fold(std::string_view in) {
         else if (is_ascii_alnum(static_cast<unsigned char>(in[i])))
           sentence_has_word = true;
       }
-      out.push_back(' ');
+      *p++ = ' ';
       for (char e : ends) end_sentence(e);
     } else if (c == '&') {
-      out += " and ";
+      for (char a : std::string_view(" and ")) *p++ = a;
     } else if (const char* plain = latin_letter(in, i)) {
       // An accented Latin letter ("adiós", "dankeschön", "très"): its plain
-      // letters, so the word stays one word (sentence_has_word: a letter).
-      out += plain;
+      // letters (at most two for its two bytes), so the word stays one word
+      // (sentence_has_word: a letter).
+      while (*plain) *p++ = *plain++;
       sentence_has_word = true;
       ++i;
     } else if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
                (static_cast<unsigned char>(in[i + 2]) == 0x98 || static_cast<unsigned char>(in[i + 2]) == 0x99)) {
-      out.push_back('\'');  // U+2018, U+2019
+      *p++ = '\'';  // U+2018, U+2019
       i += 2;
     } else {
-      out.push_back(' ');
+      *p++ = ' ';
     }
   }
   end_sentence('\0');
-  return out;
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 // Every role token of `from` (one role) in text becomes `to`'s.
@@ -597,10 +600,10 @@ void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::s
 normalized_text text_normalizer::normalize(std::string_view input) const {
   // What pasting did to the text first (percent-encoding, HTML entities,
   // mojibake, styled letters), so symbols and letters are read as typed.
-  thread_local std::string repaired, repair_scratch, symbolled;
+  thread_local std::string repaired, repair_scratch, symbolled, folded;
   const std::string_view text = repair_text(input, repaired, repair_scratch);
   if (!symbols_.empty()) fold_symbols(text, symbolled);
-  const std::string folded = fold(symbols_.empty() ? text : std::string_view(symbolled));
+  fold(symbols_.empty() ? text : std::string_view(symbolled), folded);
   // Words, each with its sentence: spelling and expansions run once per
   // word; phrases are rewritten over the whole text and, for a message with
   // a preamble, over its question sentences alone.
@@ -630,14 +633,21 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
     raw.clear();
     sentence_of.resize(words.size(), static_cast<std::uint32_t>(sentence_end.size()));
   };
-  for (char c : folded) {
+  auto is_end = [](char c) { return c == end_question || c == end_other || c == end_empty; };
+  for (std::size_t i = 0; i < folded.size();) {
+    const char c = folded[i];
     if (c == ' ') {
       flush();
-    } else if (c == end_question || c == end_other || c == end_empty) {
+      ++i;
+    } else if (is_end(c)) {
       end_sentence();
       sentence_end.push_back(c);
-    } else {
-      cur.push_back(c);
+      ++i;
+    } else {  // a token's characters, at once
+      std::size_t end = i + 1;
+      while (end < folded.size() && folded[end] != ' ' && !is_end(folded[end])) ++end;
+      cur.append(folded, i, end - i);
+      i = end;
     }
   }
   end_sentence();

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace advisor {
 namespace {
@@ -170,6 +171,27 @@ char plain_of_styled(char32_t cp) {
   return 0;
 }
 
+// Where the next character plain_of_styled() may know starts, from in[from]:
+// the lead bytes of U+1D400..U+1D7FF (F0 9D), U+FF01..U+FF5E (EF BC, EF BD),
+// U+2102..U+2134 (E2 84) and U+3000 (E3 80); npos when none.
+std::size_t next_styled(std::string_view in, std::size_t from) {
+  for (std::size_t i = from; i + 2 < in.size(); ++i) {
+    // Eight ASCII bytes at a time (most text is all ASCII).
+    for (std::uint64_t eight; i + 8 <= in.size(); i += 8) {
+      std::memcpy(&eight, in.data() + i, 8);
+      if (eight & 0x8080808080808080u) break;
+    }
+    if (i + 2 >= in.size()) break;
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c < 0xE2) continue;
+    const auto d = static_cast<unsigned char>(in[i + 1]);
+    if ((c == 0xF0 && d == 0x9D) || (c == 0xEF && (d == 0xBC || d == 0xBD)) || (c == 0xE2 && d == 0x84) ||
+        (c == 0xE3 && d == 0x80))
+      return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view decode_percent(std::string_view in, std::string& out) {
@@ -270,30 +292,25 @@ std::string_view repair_mojibake(std::string_view in, std::string& out) {
 }
 
 std::string_view plain_styled_letters(std::string_view in, std::string& out) {
-  // Lead bytes of U+2102..U+2134 (0xE2), U+3000 (0xE3), U+FF01..U+FF5E
-  // (0xEF) and U+1D400..U+1D7FF (0xF0).
-  if (in.find_first_of("\xE2\xE3\xEF\xF0") == std::string_view::npos) return in;
-  out.clear();
+  std::size_t at = next_styled(in, 0);
+  if (at == std::string_view::npos) return in;
   bool changed = false;
-  for (std::size_t i = 0; i < in.size();) {
-    if (static_cast<unsigned char>(in[i]) < 0xE2) {
-      out.push_back(in[i++]);
+  std::size_t copied = 0;  // in[0, copied) is in out
+  for (; at != std::string_view::npos; at = next_styled(in, at)) {
+    const utf8_char c = decode_utf8(in, at);
+    const char plain = c.len ? plain_of_styled(c.cp) : 0;
+    if (plain == 0) {
+      ++at;  // the next bytes are continuation bytes, below any lead looked for
       continue;
     }
-    const utf8_char c = decode_utf8(in, i);
-    if (c.len == 0) {
-      out.push_back(in[i++]);
-      continue;
-    }
-    if (const char plain = plain_of_styled(c.cp)) {
-      out.push_back(plain);
-      changed = true;
-    } else {
-      out.append(in, i, c.len);
-    }
-    i += c.len;
+    if (!changed) out.clear();
+    out.append(in, copied, at - copied).push_back(plain);
+    copied = at += c.len;
+    changed = true;
   }
-  return changed ? std::string_view(out) : in;
+  if (!changed) return in;
+  out.append(in, copied, std::string_view::npos);
+  return out;
 }
 
 std::string_view repair_text(std::string_view in, std::string& out, std::string& scratch) {
@@ -306,8 +323,8 @@ std::string_view repair_text(std::string_view in, std::string& out, std::string&
   std::string_view text = in;
   text = step(text, decode_percent);
   text = step(text, decode_entities);
-  text = step(text, repair_mojibake);
-  text = step(text, repair_mojibake);  // text encoded twice ("Ã¢â‚¬â„¢")
+  if (const std::string_view once = step(text, repair_mojibake); once.data() != text.data())
+    text = step(once, repair_mojibake);  // text encoded twice ("Ã¢â‚¬â„¢")
   text = step(text, plain_styled_letters);
   return text;
 }
