@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 
 #include "bot/engine/stemmer.hpp"
+#include "bot/engine/text_repair.hpp"
 
 namespace advisor {
 namespace {
@@ -53,6 +55,13 @@ std::vector<std::string> split_words(std::string_view s) {
   return out;
 }
 
+// Words run together are looked for in unknown words of at least this many
+// letters ("andforatpm"), up to the longest (bounds the work per word).
+constexpr std::size_t min_run_together = 9;
+constexpr std::size_t max_run_together = 40;
+// The longest word a run-together word is split into.
+constexpr std::size_t longest_split_part = 20;
+
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // Sentence ends, as tokens of their own in the folded text.
@@ -74,15 +83,17 @@ bool ends_sentence(std::string_view in, std::size_t i) {
 
 // Lower-cases ASCII, maps typographic apostrophes to '\'', keeps '.' and
 // '\'' for the token pass, marks sentence ends (end_question, ...) and
-// turns everything else into spaces.
-std::string fold(std::string_view in) {
-  std::string out;
-  out.reserve(in.size() + 8);
+// turns everything else into spaces. Into out (reused), written through a
+// pointer: no byte in writes more than five (" and " for '&'), and the
+// last sentence end three more.
+void fold(std::string_view in, std::string& out) {
+  out.resize(in.size() * 5 + 3);
+  char* p = out.data();
   bool sentence_has_word = false;
   auto end_sentence = [&](char how) {
-    out.push_back(' ');
-    out.push_back(!sentence_has_word ? end_empty : how == '?' ? end_question : end_other);
-    out.push_back(' ');
+    *p++ = ' ';
+    *p++ = !sentence_has_word ? end_empty : how == '?' ? end_question : end_other;
+    *p++ = ' ';
     sentence_has_word = false;
   };
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -93,15 +104,15 @@ std::string fold(std::string_view in) {
     }
     if (is_ascii_alnum(c)) sentence_has_word = true;
     if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c - 'A' + 'a'));
+      *p++ = static_cast<char>(c - 'A' + 'a');
     } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '.') {
-      out.push_back(static_cast<char>(c));
+      *p++ = static_cast<char>(c);
     } else if (c == '`') {
-      out.push_back('\'');
-    } else if (c == '@' && (out.empty() || out.back() == ' ')) {
+      *p++ = '\'';
+    } else if (c == '@' && (p == out.data() || p[-1] == ' ')) {
       // A chat mention ("@advisor", Slack's "<@U024BE7LH>") is not part of
       // the question: skip it up to the next space or '>'.
-      // Sentence ends inside it still count.
+      // Sentence ends inside it still count (each in one byte, out three).
       std::string ends;
       while (i + 1 < in.size() && in[i + 1] != ' ' && in[i + 1] != '>' && in[i + 1] != '\n') {
         ++i;
@@ -110,26 +121,34 @@ std::string fold(std::string_view in) {
         else if (is_ascii_alnum(static_cast<unsigned char>(in[i])))
           sentence_has_word = true;
       }
-      out.push_back(' ');
+      *p++ = ' ';
       for (char e : ends) end_sentence(e);
     } else if (c == '&') {
-      out += " and ";
+      for (char a : std::string_view(" and ")) *p++ = a;
     } else if (const char* plain = latin_letter(in, i)) {
       // An accented Latin letter ("adiós", "dankeschön", "très"): its plain
-      // letters, so the word stays one word (sentence_has_word: a letter).
-      out += plain;
+      // letters (at most two for its two bytes), so the word stays one word
+      // (sentence_has_word: a letter).
+      while (*plain) *p++ = *plain++;
       sentence_has_word = true;
       ++i;
     } else if (c == 0xE2 && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0x80 &&
                (static_cast<unsigned char>(in[i + 2]) == 0x98 || static_cast<unsigned char>(in[i + 2]) == 0x99)) {
-      out.push_back('\'');  // U+2018, U+2019
+      *p++ = '\'';  // U+2018, U+2019
       i += 2;
     } else {
-      out.push_back(' ');
+      *p++ = ' ';
     }
   }
   end_sentence('\0');
-  return out;
+  out.resize(static_cast<std::size_t>(p - out.data()));
+}
+
+// Every role token of `from` (one role) in text becomes `to`'s.
+void replace_role(std::string& text, role_set from, role_set to) {
+  const std::string_view was = from.has(role::tpm) ? " tpm " : " pm ", now = to.has(role::tpm) ? " tpm " : " pm ";
+  for (std::size_t at = text.find(was); at != std::string::npos; at = text.find(was, at + now.size() - 1))
+    text.replace(at, was.size(), now);
 }
 
 // "t.p.m." -> "tpm"; "e.g." -> "eg"; "end.next" -> "end", "next".
@@ -195,6 +214,19 @@ text_normalizer::text_normalizer(const lexicon& lex) {
   for (const auto& [k, v] : expansions_) known.push_back(k);
   known.insert(known.end(), lex.english_words.begin(), lex.english_words.end());
   for (const auto& w : lex.vocabulary) vocabulary_.emplace(canonical_word(w), true);
+  // The advisor's own words: those of the rules, the known words, and the
+  // abbreviations of a role ("pms", "tpgm"). Of them, the words of three
+  // letters or fewer that a run-together word may split into are the known
+  // words ("a", "is", "for") and the role names, not the rules' odd short
+  // words ("ni", "ag", single letters).
+  for (const auto& [w, _] : vocabulary_) own_words_.insert(w);
+  for (const auto& w : lex.known_words) {
+    own_words_.insert(canonical_word(w));
+    if (w.size() <= 3) short_words_.insert(canonical_word(w));
+  }
+  for (const auto& [k, v] : expansions_)
+    if (v.size() == 1 && (v[0] == "tpm" || v[0] == "pm")) own_words_.insert(k), short_words_.insert(k);
+  short_words_.insert({"tpm", "pm"});
   for (const auto& [w, _] : vocabulary_)
     for (std::size_t n = 1; n < w.size(); ++n) vocabulary_heads_.emplace(w, 0, n);
   symbols_ = lex.symbols;
@@ -278,6 +310,12 @@ bool text_normalizer::append_word(std::string word, std::vector<std::string>& ou
   std::string s = stem(word);
   bool corrected = false;
   if (!has_digit && !speller_.is_known(s) && !speller_.is_known(word)) {
+    // "rn" read for "m" (OCR, a small font: "rnetrics", "Prograrn"): the
+    // word with "m" when the advisor's own words have it.
+    if (std::string m = with_m_for_rn(word); !m.empty()) {
+      append_word(std::move(m), out);
+      return true;
+    }
     // Correct the stem ("responsibilites" -> "responsibility"), else the
     // word as typed, whose stem may be too short ("focs" -> "focus").
     std::string c = speller_.correct(s);
@@ -295,6 +333,12 @@ bool text_normalizer::append_word(std::string word, std::vector<std::string>& ou
           c = std::move(k);
       }
     }
+    // Words run together ("howisapmssuccessmeasured"): each of them.
+    if (c == s && word.size() >= min_run_together)
+      if (std::vector<std::string> parts; split_run_together(word, parts)) {
+        for (auto& part : parts) append_word(std::move(part), out);
+        return true;
+      }
     corrected = c != s;
     s = std::move(c);
   }
@@ -304,6 +348,70 @@ bool text_normalizer::append_word(std::string word, std::vector<std::string>& ou
   }
   out.push_back(std::move(s));
   return corrected;
+}
+
+std::string text_normalizer::with_m_for_rn(const std::string& word) const {
+  if (word.size() < 4 || word.find("rn") == std::string::npos) return {};  // not "rn" (right now)
+  auto known = [this](const std::string& w) { return own_words_.count(w) || own_words_.count(stem(w)); };
+  std::string all;  // every "rn" as "m"
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const bool rn = word.compare(i, 2, "rn") == 0;
+    all.push_back(rn ? 'm' : word[i]);
+    i += rn;
+  }
+  if (known(all)) return all;
+  // One "rn" as "m", the others kept ("rnodern" -> "modern").
+  std::string one;
+  for (std::size_t at = word.find("rn"); at != std::string::npos; at = word.find("rn", at + 1)) {
+    one.assign(word, 0, at).push_back('m');
+    one.append(word, at + 2);
+    if (known(one)) return one;
+  }
+  return {};
+}
+
+bool text_normalizer::split_run_together(const std::string& word, std::vector<std::string>& parts) const {
+  const std::size_t n = word.size();
+  if (n > max_run_together) return false;
+  // A part costs 2 when it is one of the advisor's own words (of three
+  // letters or fewer: one of short_words_), 5 when it is an ordinary English
+  // word of four letters or more: the cheapest split prefers the advisor's
+  // words and fewer of them ("and for a tpm", not "and fora tpm").
+  thread_local std::string part;
+  auto cost = [&](std::size_t from, std::size_t len) {
+    part.assign(word, from, len);
+    if (len <= 3) return short_words_.count(part) ? 2 : 0;
+    if (own_words_.count(part) || (part.back() == 's' && own_words_.count(stem(part)))) return 2;
+    return speller_.is_known(part) ? 5 : 0;
+  };
+  constexpr int unreached = std::numeric_limits<int>::max();
+  thread_local std::vector<int> best;           // best[i]: least cost of word[0, i)
+  thread_local std::vector<std::size_t> start;  // start[i]: where the last part of that split starts
+  best.assign(n + 1, unreached);
+  start.assign(n + 1, 0);
+  best[0] = 0;
+  for (std::size_t from = 0; from < n; ++from) {
+    if (best[from] == unreached) continue;
+    for (std::size_t len = 1; len <= longest_split_part && from + len <= n; ++len)
+      if (const int c = cost(from, len); c != 0 && best[from] + c < best[from + len]) {
+        best[from + len] = best[from] + c;
+        start[from + len] = from;
+      }
+  }
+  if (best[n] == unreached) return false;
+  parts.clear();
+  for (std::size_t end = n; end > 0; end = start[end]) parts.emplace_back(word, start[end], end - start[end]);
+  std::reverse(parts.begin(), parts.end());
+  // A compound or a word the lists lack ("onboarding", "careeradvice",
+  // "hereinafter", British "organising") splits into two or three words
+  // too: a sentence run together has four or more, or three with a role
+  // ("whoarepms", "tpmcareerpath").
+  auto is_role = [this](const std::string& p) {
+    const auto e = expansions_.find(p);
+    const std::string& w = e != expansions_.end() && e->second.size() == 1 ? e->second[0] : p;
+    return w == "tpm" || w == "pm" || stem(w) == "tpm" || stem(w) == "pm";
+  };
+  return parts.size() >= 4 || (parts.size() == 3 && std::any_of(parts.begin(), parts.end(), is_role));
 }
 
 void text_normalizer::append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
@@ -380,6 +488,67 @@ bool text_normalizer::joins(const std::string& a, const std::string& b) const {
   return !vocabulary_.count(stem(a)) || !vocabulary_.count(stem(b));
 }
 
+std::size_t text_normalizer::correction_sentence(const std::vector<std::string>& words,
+                                                 const std::vector<std::uint32_t>& sentence_of, role_set& meant) const {
+  if (corrections_.empty() || words.empty()) return no_correction;
+  std::size_t from = words.size();
+  while (from > 0 && sentence_of[from - 1] == sentence_of.back()) --from;
+  if (from == 0) return no_correction;  // the only sentence
+  for (const auto& m : corrections_) {
+    if (words.size() - from <= m.size() || !std::equal(m.begin(), m.end(), words.begin() + static_cast<long>(from)))
+      continue;
+    const auto rest = words.begin() + static_cast<long>(from + m.size());
+    // After the marker: a role name, with at most two of a, an, the before it.
+    thread_local std::string text;
+    text.clear();
+    std::size_t count = 0;
+    meant = role_set::none();
+    append_phrased(std::vector<std::string>(rest, words.end()), text, meant, count);
+    if (meant.count() != 1 || count > 3) continue;
+    bool fillers_then_role = true;
+    for (std::size_t i = 1, n = 0; i < text.size(); i = text.find(' ', i) + 1, ++n) {
+      const std::string_view w(text.data() + i, text.find(' ', i) - i);
+      fillers_then_role =
+          fillers_then_role && (n + 1 == count ? role_from_name(w) == meant : w == "a" || w == "an" || w == "the");
+    }
+    if (fillers_then_role) return from;
+  }
+  return no_correction;
+}
+
+std::pair<role_set, role_set> text_normalizer::append_phrased_corrected(std::vector<std::string>& words,
+                                                                        std::vector<std::uint32_t>& sentence_of,
+                                                                        std::vector<char>& sentence_end,
+                                                                        normalized_text& out) const {
+  role_set meant;
+  const std::size_t from = correction_sentence(words, sentence_of, meant);
+  if (from == no_correction) {
+    append_phrased(words, out.text, out.roles, out.words);
+    return {};
+  }
+  thread_local std::vector<std::string> tail;
+  tail.assign(std::make_move_iterator(words.begin() + static_cast<long>(from)), std::make_move_iterator(words.end()));
+  words.resize(from);
+  append_phrased(words, out.text, out.roles, out.words);
+  if (out.roles.count() == 1 && out.roles != meant) {
+    // The role the other sentences name is the one taken back; the
+    // correction is no sentence of its own any more.
+    const role_set taken_back = out.roles;
+    replace_role(out.text, taken_back, meant);
+    out.roles = meant;
+    if (sentence_of[from] < sentence_end.size()) sentence_end[sentence_of[from]] = end_empty;
+    sentence_of.resize(from);
+    return {taken_back, meant};
+  }
+  // No role before it, or both: read as typed.
+  words.insert(words.end(), std::make_move_iterator(tail.begin()), std::make_move_iterator(tail.end()));
+  out.text.clear();
+  out.roles = role_set::none();
+  out.words = 0;
+  append_phrased(words, out.text, out.roles, out.words);
+  return {};
+}
+
 void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const {
   if (corrections_.empty() || !roles.is_both()) return;  // it takes two different role names
   thread_local std::vector<std::string_view> t;
@@ -429,9 +598,12 @@ void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::s
 }
 
 normalized_text text_normalizer::normalize(std::string_view input) const {
-  thread_local std::string symbolled;
-  if (!symbols_.empty()) fold_symbols(input, symbolled);
-  const std::string folded = fold(symbols_.empty() ? input : std::string_view(symbolled));
+  // What pasting did to the text first (percent-encoding, HTML entities,
+  // mojibake, styled letters), so symbols and letters are read as typed.
+  thread_local std::string repaired, repair_scratch, symbolled, folded;
+  const std::string_view text = repair_text(input, repaired, repair_scratch);
+  if (!symbols_.empty()) fold_symbols(text, symbolled);
+  fold(symbols_.empty() ? text : std::string_view(symbolled), folded);
   // Words, each with its sentence: spelling and expansions run once per
   // word; phrases are rewritten over the whole text and, for a message with
   // a preamble, over its question sentences alone.
@@ -461,20 +633,27 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
     raw.clear();
     sentence_of.resize(words.size(), static_cast<std::uint32_t>(sentence_end.size()));
   };
-  for (char c : folded) {
+  auto is_end = [](char c) { return c == end_question || c == end_other || c == end_empty; };
+  for (std::size_t i = 0; i < folded.size();) {
+    const char c = folded[i];
     if (c == ' ') {
       flush();
-    } else if (c == end_question || c == end_other || c == end_empty) {
+      ++i;
+    } else if (is_end(c)) {
       end_sentence();
       sentence_end.push_back(c);
-    } else {
-      cur.push_back(c);
+      ++i;
+    } else {  // a token's characters, at once
+      std::size_t end = i + 1;
+      while (end < folded.size() && folded[end] != ' ' && !is_end(folded[end])) ++end;
+      cur.append(folded, i, end - i);
+      i = end;
     }
   }
   end_sentence();
 
   out.text.reserve(input.size() + 8);
-  append_phrased(words, out.text, out.roles, out.words);
+  const auto [taken_back, meant] = append_phrased_corrected(words, sentence_of, sentence_end, out);
   drop_taken_back(out.text, out.roles, out.words);
   const bool has_question = std::find(sentence_end.begin(), sentence_end.end(), end_question) != sentence_end.end();
   const bool has_other = std::find(sentence_end.begin(), sentence_end.end(), end_other) != sentence_end.end();
@@ -483,6 +662,10 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
       if (sentence_of[i] < sentence_end.size() && sentence_end[sentence_of[i]] == end_question)
         question.push_back(words[i]);
     append_phrased(question, out.question, out.question_roles, out.question_words);
+    if (taken_back.count() == 1 && out.question_roles == taken_back) {
+      replace_role(out.question, taken_back, meant);
+      out.question_roles = meant;
+    }
     drop_taken_back(out.question, out.question_roles, out.question_words);
     if (out.question_words == 0) out.question.clear();
   }

@@ -42,7 +42,8 @@ struct lexicon {
   // Words with which people take back the role they just named ("a PM,
   // sorry, I mean a TPM"; "product managers, er, program managers"): a role
   // name, the marker and another role name (a, an, the between them
-  // allowed) keep only the second.
+  // allowed) keep only the second; a last sentence of only a marker and a
+  // role name puts that role for the one the sentences before it name.
   std::vector<std::string> self_corrections;
 };
 
@@ -84,6 +85,14 @@ class text_normalizer {
   void append_phrased(const std::vector<std::string>& words, std::string& text, role_set& roles,
                       std::size_t& count) const;
 
+  // The unknown word with "m" for "rn" ("rnetrics" -> "metrics") when that
+  // is one of own_words_, else empty.
+  std::string with_m_for_rn(const std::string& word) const;
+  // Words run together ("howisapmssuccessmeasured"): the cheapest split of
+  // the whole word into own_words_ and English words, into parts; false when
+  // it does not split (parts then unspecified).
+  bool split_run_together(const std::string& word, std::vector<std::string>& parts) const;
+
   // A word split in two ("pro duct", "man ager") is joined when the joined
   // word is one the rules use and one half is not.
   bool joins(const std::string& a, const std::string& b) const;
@@ -92,10 +101,25 @@ class text_normalizer {
   // A role name taken back by a self-correction marker is dropped from text,
   // with the marker; roles and count follow.
   void drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const;
+  static constexpr std::size_t no_correction = static_cast<std::size_t>(-1);
+  // A last sentence that is only a marker and a role name ("What skills does
+  // a PM need... sorry, meant TPM"): where its words start (setting meant to
+  // its role), else no_correction. words and sentence_of as in normalize().
+  std::size_t correction_sentence(const std::vector<std::string>& words, const std::vector<std::uint32_t>& sentence_of,
+                                  role_set& meant) const;
+  // append_phrased of words into out's text, roles and words, where a
+  // correction sentence after sentences naming one other role is dropped
+  // and its role replaces that one (words, sentence_of and sentence_end are
+  // cut to match). Returns {taken back, meant}, or none when nothing was.
+  std::pair<role_set, role_set> append_phrased_corrected(std::vector<std::string>& words,
+                                                         std::vector<std::uint32_t>& sentence_of,
+                                                         std::vector<char>& sentence_end, normalized_text& out) const;
   std::vector<std::vector<std::string>> corrections_;  // self-correction markers, as normalised words
 
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)
+  std::unordered_set<std::string> own_words_;  // vocabulary_, known words, role abbreviations ("pms")
+  std::unordered_set<std::string> short_words_;  // of own_words_, the short ones a run-together word splits into
   std::unordered_set<std::string> vocabulary_heads_;  // every proper prefix of a vocabulary_ word (joins)
   std::vector<std::pair<std::string, std::string>> symbols_;  // typed symbol -> word, longest first
   std::array<bool, 256> symbol_start_{};  // bytes some symbol starts with (the rest are copied at once)

@@ -189,3 +189,107 @@ TEST_CASE("normalizer drops a role name the writer takes back, keeping the one m
   CHECK(n.normalize("tpm er what is the pm").roles == role_set::both());
   CHECK(n.normalize("pm er pm").text == " pm er pm ");
 }
+
+TEST_CASE("normalizer decodes HTML entities left in pasted text", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("what&#39;s the skill &amp; career").text == " what is the skill and career ");
+  CHECK(n.normalize("what&#x27;s a prog&nbsp;mgr").text == " what is a prog manager ");
+  CHECK(n.normalize("&quot;skill&quot; &lt;career&gt;").text == " skill career ");
+  CHECK(n.normalize("what&#8217;s u").text == " what is you ");  // a numeric curly apostrophe
+  CHECK(n.normalize("what&#146;s u").text == " what is you ");   // HTML reads 128..159 as Windows-1252
+  CHECK(n.normalize("r&eacute;sum&eacute;").text == " resume ");
+  // Not an entity: left as typed ('&' reads "and").
+  CHECK(n.normalize("skill &foo; career").text == " skill and foo career ");
+  CHECK(n.normalize("skill &amp career").text == " skill and amp career ");
+}
+
+TEST_CASE("normalizer repairs UTF-8 shown as Windows-1252 (mojibake)", "[engine]") {
+  auto n = make();
+  // "What’s" with its apostrophe's bytes E2 80 99 read as "â€™".
+  CHECK(n.normalize("What\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s u").text == " what is you ");
+  // "café" as "cafÃ©"; an en dash as "â€“"; encoded twice ("Ã¢â‚¬â„¢").
+  CHECK(n.normalize("caf\xC3\x83\xC2\xA9").text == n.normalize("caf\xC3\xA9").text);
+  CHECK(n.normalize("skill\xC3\xA2\xE2\x82\xAC\xE2\x80\x9C"
+                    "career")
+            .text == " skill career ");
+  CHECK(n.normalize("what\xC3\x83\xC2\xA2\xC3\xA2\xE2\x80\x9A\xC2\xAC\xC3\xA2\xE2\x80\x9E\xC2\xA2s u").text ==
+        " what is you ");
+  // Accented text that is no mojibake is read as before.
+  CHECK(n.normalize("CAF\xC3\x89\xE2\x80\x94skill").text == " cafe skill ");
+  CHECK(n.normalize("\xC3\x83 skill").text == " a skill ");
+}
+
+TEST_CASE("normalizer reads styled and fullwidth letters as plain ones", "[engine]") {
+  auto n = make();
+  // Mathematical bold, sans-serif italic, italic (with the letterlike h) and
+  // bold digits; fullwidth letters and question mark.
+  CHECK(n.normalize("\xF0\x9D\x90\x92\xF0\x9D\x90\xA4\xF0\x9D\x90\xA2\xF0\x9D\x90\xA5\xF0\x9D\x90\xA5 "  // 𝐒𝐤𝐢𝐥𝐥
+                    "\xF0\x9D\x98\xB0\xF0\x9D\x98\xA7 "                                                  // 𝘰𝘧
+                    "\xF0\x9D\x91\xA1\xE2\x84\x8E\xF0\x9D\x91\x92 "                                      // 𝑡ℎ𝑒
+                    "\xF0\x9D\x9F\x90")                                                                  // 𝟐
+            .text == " skill of the 2 ");
+  auto a = n.normalize("\xEF\xBD\x97\xEF\xBD\x88\xEF\xBD\x81\xEF\xBD\x94 \xEF\xBC\xB0\xEF\xBC\xAD\xEF\xBC\x9F");
+  CHECK(a.text == " what pm ");  // ｗｈａｔ ＰＭ？
+  CHECK(a.roles == role_set::of(role::pm));
+}
+
+TEST_CASE("normalizer decodes percent-encoded text, not a percent sign", "[engine]") {
+  auto n = make();
+  CHECK(n.normalize("what%20is%20the%20skill%3F").text == " what is the skill ");
+  CHECK(n.normalize("what+is+a%2Fthe%3F").text == " what is a the ");  // two escapes: '+' is a space
+  CHECK(n.normalize("50% of the career").text == " 50 of the career ");
+  CHECK(n.normalize("skill 100%25").text == " skill 100 25 ");  // one escape, not a space: left alone
+}
+
+TEST_CASE("normalizer reads rn as m when that makes one of its words", "[engine]") {
+  lexicon lex;
+  lex.vocabulary = {"metric", "team"};
+  lex.known_words = {"from", "the"};
+  lex.english_words = {"burn", "learn"};
+  const text_normalizer n(lex);
+  CHECK(n.normalize("rnetrics").text == " metric ");  // two edits in a short word: the speller would not
+  CHECK(n.normalize("tearn frorn").text == " team from ");
+  CHECK(n.normalize("rnetrnic").text == " rnetrnic ");  // no word either way
+  CHECK(n.normalize("burn learn rn").text == " burn learn rn ");
+}
+
+TEST_CASE("normalizer splits words run together only into known words", "[engine]") {
+  auto n = make();
+  auto a = n.normalize("whatistheskillofaPM");
+  CHECK(a.text == " what is the skill of a pm ");
+  CHECK(a.roles == role_set::of(role::pm));
+  CHECK(n.normalize("whatisaTPM").text == " what is a tpm ");
+  CHECK(n.normalize("careerskillsPMs").text == " career skill pm ");  // three words with a role
+  // Not cleanly split, too short, or two or three words without a role (a
+  // compound or a name): left as typed.
+  CHECK(n.normalize("whatistheskillz").text == " whatistheskillz ");
+  CHECK(n.normalize("isaskill").text == " isaskill ");
+  CHECK(n.normalize("careerskill").text == " careerskill ");
+  CHECK(n.normalize("theskillcareer").text == " theskillcareer ");
+}
+
+TEST_CASE("normalizer reads a sentence of only a marker and a role as taking back the role before", "[engine]") {
+  lexicon lex;
+  lex.phrases = {{"program manager", "tpm"}, {"product manager", "pm"}, {"tpm", "tpm"}, {"pm", "pm"}};
+  lex.vocabulary = {"program", "manager", "product", "skill"};
+  lex.known_words = {"what", "a", "the", "sorry", "i", "mean", "meant", "vs", "which", "is", "of", "better", "need"};
+  lex.self_corrections = {"sorry i mean", "sorry meant"};
+  const text_normalizer n(lex);
+  // A verb between the role and the marker ("a PM need... sorry"): the
+  // sentence after it takes the role back all the same.
+  auto a = n.normalize("what skill is a PM need... sorry, meant TPM");
+  CHECK(a.text == " what skill is a tpm need ");
+  CHECK(a.roles == role_set::of(role::tpm));
+  CHECK(a.words == 6);
+  auto b = n.normalize("What is the skill of a product manager? Sorry, I mean a program manager.");
+  CHECK(b.text == " what is the skill of a tpm ");
+  CHECK(b.roles == role_set::of(role::tpm));
+  CHECK(b.question.empty());  // the correction is no preamble
+  // Not a taking back: both roles or none before it, the same role, more
+  // than a role after the marker, or the marker in the same sentence.
+  CHECK(n.normalize("tpm vs pm. sorry i mean pm").roles == role_set::both());
+  CHECK(n.normalize("what is the skill. sorry i mean pm").text == " what is the skill sorry i mean pm ");
+  CHECK(n.normalize("what is a pm? sorry, meant the pm").roles == role_set::of(role::pm));
+  CHECK(n.normalize("what is a pm. sorry i mean which is better tpm").roles == role_set::both());
+  CHECK(n.normalize("what skill is a pm need sorry meant tpm").roles == role_set::both());
+}
