@@ -8,6 +8,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "bot/engine/pattern_compiler.hpp"
 
@@ -179,7 +180,22 @@ TEST_CASE("rule_set matches exactly what re2 matches, on random patterns and lin
   std::size_t fired_total = 0;
   for (int t = 0; t < 600; ++t) {
     const std::string text = line(t % 10 == 0 ? 60 + pick(80) : pick(12));
-    const std::string question = pick(3) ? "" : line(1 + pick(8));
+    // The question part: none, other words, or a run of the text's own
+    // words (where only the patterns that matched the text are tried on it,
+    // with the anchored ones: rule_set.cpp, token_pattern::twin).
+    std::string question;
+    if (const std::size_t kind = pick(3); kind == 1) {
+      question = line(1 + pick(8));
+    } else if (kind == 2) {
+      std::vector<std::string> words;
+      std::istringstream in(text);
+      for (std::string w; in >> w;) words.push_back(w);
+      if (!words.empty()) {
+        const std::size_t from = pick(words.size()), n = 1 + pick(std::min<std::size_t>(words.size() - from, 9));
+        question = " ";
+        for (std::size_t i = from; i < from + n; ++i) question += words[i] + " ";
+      }
+    }
     advisor::match_result m;
     REQUIRE(rs.match(text, question, false, {}, m) == advisor::match_status::ok);
     std::set<int> fired(m.fired.begin(), m.fired.end()),
