@@ -166,13 +166,21 @@ TEST_CASE("normalizer reads digits typed for letters only when that gives a know
   CHECK(n.normalize("401 1337").text == " 401 1337 ");
 }
 
-TEST_CASE("normalizer drops a role name the writer takes back, keeping the one meant", "[engine]") {
+// The two role names with their spelled-out forms, and the given known
+// words and self-correction markers (drop_taken_back's tests).
+lexicon self_correction_lexicon(std::vector<std::string> known, std::vector<std::string> markers) {
   lexicon lex;
   lex.phrases = {{"program manager", "tpm"}, {"product manager", "pm"}, {"tpm", "tpm"}, {"pm", "pm"}};
   lex.vocabulary = {"program", "manager", "product", "skill"};
-  lex.known_words = {"what", "a", "the", "do", "sorry", "i", "mean", "er", "vs", "or", "rather", "which", "is", "better"};
-  lex.self_corrections = {"sorry i mean", "er", "or rather"};
-  const text_normalizer n(lex);
+  lex.known_words = std::move(known);
+  lex.self_corrections = std::move(markers);
+  return lex;
+}
+
+TEST_CASE("normalizer drops a role name the writer takes back, keeping the one meant", "[engine]") {
+  const text_normalizer n(self_correction_lexicon(
+      {"what", "a", "the", "do", "sorry", "i", "mean", "er", "vs", "or", "rather", "which", "is", "better"},
+      {"sorry i mean", "er", "or rather"}));
   auto a = n.normalize("what does a PM, sorry, I mean a TPM do?");
   CHECK(a.text.find(" pm ") == std::string::npos);
   CHECK(a.text.find(" a tpm do ") != std::string::npos);
@@ -269,12 +277,9 @@ TEST_CASE("normalizer splits words run together only into known words", "[engine
 }
 
 TEST_CASE("normalizer reads a sentence of only a marker and a role as taking back the role before", "[engine]") {
-  lexicon lex;
-  lex.phrases = {{"program manager", "tpm"}, {"product manager", "pm"}, {"tpm", "tpm"}, {"pm", "pm"}};
-  lex.vocabulary = {"program", "manager", "product", "skill"};
-  lex.known_words = {"what", "a", "the", "sorry", "i", "mean", "meant", "vs", "which", "is", "of", "better", "need"};
-  lex.self_corrections = {"sorry i mean", "sorry meant"};
-  const text_normalizer n(lex);
+  const text_normalizer n(self_correction_lexicon(
+      {"what", "a", "the", "sorry", "i", "mean", "meant", "vs", "which", "is", "of", "better", "need"},
+      {"sorry i mean", "sorry meant"}));
   // A verb between the role and the marker ("a PM need... sorry"): the
   // sentence after it takes the role back all the same.
   auto a = n.normalize("what skill is a PM need... sorry, meant TPM");
