@@ -247,6 +247,7 @@ void brain_loader::load_lexicon(const json_file& f, const json::value& v) {
       else problem(f, std::string(k), "a symbol's replacement must be a string");
     }
   for (const auto& w : get_strings(f, o, "self_corrections", "self_corrections")) lex_.self_corrections.push_back(w);
+  for (const auto& w : get_strings(f, o, "role_negations", "role_negations")) lex_.role_negations.push_back(w);
   for (const auto& w : get_strings(f, o, "known_words", "known_words")) lex_.known_words.push_back(w);
   for (const auto& w : get_strings(f, o, "english_words", "english_words")) lex_.english_words.push_back(w);
 }

@@ -239,11 +239,12 @@ text_normalizer::text_normalizer(const lexicon& lex) {
     }
   speller_ = spell_corrector(vocab, known, {});
   // The markers in the words normalize() writes (after the speller exists).
-  for (const auto& m : lex.self_corrections) {
-    std::vector<std::string> words;
-    for (const auto& w : split_words(normalize(m).text)) words.push_back(w);
-    if (!words.empty()) corrections_.push_back(std::move(words));
-  }
+  for (const auto& [markers, out] : {std::pair{&lex.self_corrections, &corrections_}, {&lex.role_negations, &negations_}})
+    for (const auto& m : *markers) {
+      std::vector<std::string> words;
+      for (const auto& w : split_words(normalize(m).text)) words.push_back(w);
+      if (!words.empty()) out->push_back(std::move(words));
+    }
 }
 
 void text_normalizer::append_cached(std::string word, std::vector<std::string>& words, normalized_text& out) const {
@@ -550,7 +551,7 @@ std::pair<role_set, role_set> text_normalizer::append_phrased_corrected(std::vec
 }
 
 void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const {
-  if (corrections_.empty() || !roles.is_both()) return;  // it takes two different role names
+  if ((corrections_.empty() && negations_.empty()) || !roles.is_both()) return;  // it takes two different role names
   thread_local std::vector<std::string_view> t;
   t.clear();
   for (std::size_t i = 0; i < text.size();) {
@@ -583,6 +584,40 @@ void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::s
       dropped = true;
       break;
     }
+  // A role set aside ("... PMs need, not TPMs"): the marker and the role go
+  // when the other role stays named without one.
+  std::size_t negated[2] = {0, 0}, named[2] = {0, 0};  // per role: tpm 0, pm 1
+  thread_local std::vector<std::size_t> negation_at;   // per token: marker start + 1, or 0
+  negation_at.assign(t.size(), 0);
+  auto is_verb_before_not = [](std::string_view w) {
+    for (const char* v : {"is", "are", "am", "was", "were", "be", "do", "doe", "does", "did", "can", "could", "should",
+                          "would", "will", "must", "may", "might", "ha", "has", "have", "had"})
+      if (w == v) return true;
+    return false;
+  };
+  // Not a contrast asked about: "why TPM and not PM?", "is a TPM not a PM?".
+  const bool contrast = !t.empty() && (t[0] == "why" || t[0] == "is" || t[0] == "are");
+  for (std::size_t k = 0; k < t.size() && !dropped && !contrast; ++k)
+    for (const auto& m : negations_) {
+      if (k + m.size() >= t.size() || !std::equal(m.begin(), m.end(), t.begin() + static_cast<long>(k))) continue;
+      // "and not" asks about the contrast; "are not", "is not" deny a verb.
+      if (k > 0 && (t[k - 1] == "and" || is_verb_before_not(t[k - 1]))) break;
+      if (const std::size_t r = role_near(k + m.size(), +1); r != npos) negation_at[r] = k + 1;
+      break;
+    }
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (is_role(t[i])) {
+      const std::size_t r = t[i] == "pm" ? 1 : 0;
+      if (negation_at[i]) ++negated[r];
+      else ++named[r];
+    }
+  for (std::size_t i = 0; i < t.size() && !dropped; ++i) {
+    if (!negation_at[i]) continue;
+    const std::size_t self = t[i] == "pm" ? 1 : 0, other = 1 - self;
+    if (named[other] == 0 || named[self] != 0 || negated[other] != 0) continue;
+    for (std::size_t j = negation_at[i] - 1; j <= i; ++j) drop[j] = 1;
+  }
+  dropped = dropped || std::find(drop.begin(), drop.end(), 1) != drop.end();
   if (!dropped) return;
   std::string kept(" ");
   roles = role_set::none();

@@ -45,6 +45,11 @@ struct lexicon {
   // allowed) keep only the second; a last sentence of only a marker and a
   // role name puts that role for the one the sentences before it name.
   std::vector<std::string> self_corrections;
+  // Words that set a role aside ("what skills do PMs need, not TPMs", "not
+  // the PM, the TPM"): a marker, then a role name (a, an, the between them
+  // allowed), in a message that names the other role too: the marker and
+  // that role name are dropped, so the message is about the other role.
+  std::vector<std::string> role_negations;
 };
 
 struct normalized_text {
@@ -115,6 +120,7 @@ class text_normalizer {
                                                          std::vector<std::uint32_t>& sentence_of,
                                                          std::vector<char>& sentence_end, normalized_text& out) const;
   std::vector<std::vector<std::string>> corrections_;  // self-correction markers, as normalised words
+  std::vector<std::vector<std::string>> negations_;    // role negation markers, as normalised words
 
   std::uint64_t id_ = 0;  // tells this normalizer's cache entries from others'
   std::unordered_map<std::string, bool> vocabulary_;  // the rules' words (canonical)

@@ -298,3 +298,24 @@ TEST_CASE("normalizer reads a sentence of only a marker and a role as taking bac
   CHECK(n.normalize("what is a pm. sorry i mean which is better tpm").roles == role_set::both());
   CHECK(n.normalize("what skill is a pm need sorry meant tpm").roles == role_set::both());
 }
+
+TEST_CASE("normalizer drops a role set aside when the other role is named", "[engine]") {
+  lexicon lex = self_correction_lexicon({"what", "a", "the", "do", "not", "need", "why", "and", "are", "is", "same",
+                                         "job", "rather", "than", "which"},
+                                        {});
+  lex.role_negations = {"not", "rather than"};
+  const text_normalizer n(lex);
+  auto a = n.normalize("what skills does a PM need, not a TPM?");
+  CHECK(a.text == " what skill doe a pm need ");
+  CHECK(a.roles == role_set::of(role::pm));
+  auto b = n.normalize("not the PM, the TPM");
+  CHECK(b.text == " the tpm ");
+  CHECK(b.roles == role_set::of(role::tpm));
+  CHECK(n.normalize("TPMs rather than PMs").roles == role_set::of(role::tpm));
+  // A contrast asked about, a verb denied, or no other role named: kept.
+  CHECK(n.normalize("why TPM and not PM?").roles == role_set::both());
+  CHECK(n.normalize("is a TPM not a PM?").roles == role_set::both());
+  CHECK(n.normalize("honestly, a TPM is not a PM").roles == role_set::both());
+  CHECK(n.normalize("not a TPM").roles == role_set::of(role::tpm));
+  CHECK(n.normalize("not a TPM, not a PM").roles == role_set::both());
+}
