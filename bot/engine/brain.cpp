@@ -145,6 +145,7 @@ const brain::impl::analysis& brain::impl::analyse(std::string_view text) const {
       return memo[k];
     }
   analysis& a = memo[set].used <= memo[set + 1].used ? memo[set] : memo[set + 1];
+  a.generation = 0;  // not a valid entry until filled
   fill(a);
   a.used = clock;
   a.key.assign(text);

@@ -550,8 +550,11 @@ std::pair<role_set, role_set> text_normalizer::append_phrased_corrected(std::vec
   return {};
 }
 
-void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const {
-  if ((corrections_.empty() && negations_.empty()) || !roles.is_both()) return;  // it takes two different role names
+void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::size_t& count,
+                                      role_set named_elsewhere) const {
+  // It takes two different role names (the other may be named in the rest
+  // of the message: a question part's role set aside).
+  if ((corrections_.empty() && negations_.empty()) || !(roles | named_elsewhere).is_both()) return;
   thread_local std::vector<std::string_view> t;
   t.clear();
   for (std::size_t i = 0; i < text.size();) {
@@ -595,14 +598,27 @@ void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::s
       if (w == v) return true;
     return false;
   };
-  // Not a contrast asked about: "why TPM and not PM?", "is a TPM not a PM?".
-  const bool contrast = !t.empty() && (t[0] == "why" || t[0] == "is" || t[0] == "are");
+  // "is a TPM not a PM?", "in what way are TPMs not PMs": a copula before
+  // the role named before the marker (a, an, the between them allowed).
+  auto copula_before = [&](std::size_t role) {
+    for (std::size_t i = role, fillers = 0; i-- > 0;) {
+      if (t[i] == "is" || t[i] == "are" || t[i] == "am") return true;
+      if (!is_filler(t[i]) || ++fillers > 2) return false;
+    }
+    return false;
+  };
+  // Not a contrast asked about: "why TPM and not PM?", "why TPMs, not PMs?".
+  const bool contrast = !t.empty() && t[0] == "why";
   for (std::size_t k = 0; k < t.size() && !dropped && !contrast; ++k)
     for (const auto& m : negations_) {
       if (k + m.size() >= t.size() || !std::equal(m.begin(), m.end(), t.begin() + static_cast<long>(k))) continue;
-      // "and not" asks about the contrast; "are not", "is not" deny a verb.
-      if (k > 0 && (t[k - 1] == "and" || is_verb_before_not(t[k - 1]))) break;
-      if (const std::size_t r = role_near(k + m.size(), +1); r != npos) negation_at[r] = k + 1;
+      // "and not" asks about the contrast; "are not", "is not" deny a verb;
+      // "is a TPM not a PM" asks whether one is the other.
+      if (k > 0 && m.front() == "not" && (t[k - 1] == "and" || is_verb_before_not(t[k - 1]))) break;
+      if (const std::size_t b = role_near(k - (k > 0), -1); k > 0 && b != npos && copula_before(b)) break;
+      // The longest marker first ("but not"): a shorter one inside it
+      // ("not") does not move the start.
+      if (const std::size_t r = role_near(k + m.size(), +1); r != npos && negation_at[r] == 0) negation_at[r] = k + 1;
       break;
     }
   for (std::size_t i = 0; i < t.size(); ++i)
@@ -614,7 +630,8 @@ void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::s
   for (std::size_t i = 0; i < t.size() && !dropped; ++i) {
     if (!negation_at[i]) continue;
     const std::size_t self = t[i] == "pm" ? 1 : 0, other = 1 - self;
-    if (named[other] == 0 || named[self] != 0 || negated[other] != 0) continue;
+    const bool other_named = named[other] != 0 || named_elsewhere.has(other == 0 ? role::tpm : role::pm);
+    if (!other_named || named[self] != 0 || negated[other] != 0) continue;
     for (std::size_t j = negation_at[i] - 1; j <= i; ++j) drop[j] = 1;
   }
   dropped = dropped || std::find(drop.begin(), drop.end(), 1) != drop.end();
@@ -701,7 +718,9 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
       replace_role(out.question, taken_back, meant);
       out.question_roles = meant;
     }
-    drop_taken_back(out.question, out.question_roles, out.question_words);
+    // A role the question sets aside while the preamble names the other
+    // ("I'm a PM. What skills do I need, not TPM skills?") goes too.
+    drop_taken_back(out.question, out.question_roles, out.question_words, out.roles);
     if (out.question_words == 0) out.question.clear();
   }
   return out;

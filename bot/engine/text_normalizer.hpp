@@ -105,7 +105,10 @@ class text_normalizer {
 
   // A role name taken back by a self-correction marker is dropped from text,
   // with the marker; roles and count follow.
-  void drop_taken_back(std::string& text, role_set& roles, std::size_t& count) const;
+  // named_elsewhere: roles the rest of the message names (for a question
+  // part: the whole text's), which may be the "other role" of a negation.
+  void drop_taken_back(std::string& text, role_set& roles, std::size_t& count,
+                       role_set named_elsewhere = role_set::none()) const;
   static constexpr std::size_t no_correction = static_cast<std::size_t>(-1);
   // A last sentence that is only a marker and a role name ("What skills does
   // a PM need... sorry, meant TPM"): where its words start (setting meant to

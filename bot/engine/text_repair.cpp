@@ -238,13 +238,13 @@ std::string_view decode_entities(std::string_view in, std::string& out) {
   std::size_t copied = 0;  // in[0, copied) is in out
   for (; at != std::string_view::npos; at = in.find('&', at + 1)) {
     if (at < copied) continue;
-    const std::size_t mark = out.size();
+    // The text up to here goes out once (an '&' that is no entity stays
+    // in the next run): linear however many '&' there are.
     out.append(in, copied, at - copied);
+    copied = at;
     if (const std::size_t len = decode_entity(in, at, out)) {
       copied = at + len;
       changed = true;
-    } else {
-      out.resize(mark);
     }
   }
   if (!changed) return in;

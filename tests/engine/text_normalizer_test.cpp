@@ -301,9 +301,10 @@ TEST_CASE("normalizer reads a sentence of only a marker and a role as taking bac
 
 TEST_CASE("normalizer drops a role set aside when the other role is named", "[engine]") {
   lexicon lex = self_correction_lexicon({"what", "a", "the", "do", "not", "need", "why", "and", "are", "is", "same",
-                                         "job", "rather", "than", "which"},
+                                         "job", "rather", "than", "which", "in", "way", "instead", "of", "but", "i",
+                                         "am"},
                                         {});
-  lex.role_negations = {"not", "rather than"};
+  lex.role_negations = {"not", "rather than", "instead of", "but not"};
   const text_normalizer n(lex);
   auto a = n.normalize("what skills does a PM need, not a TPM?");
   CHECK(a.text == " what skill doe a pm need ");
@@ -318,4 +319,13 @@ TEST_CASE("normalizer drops a role set aside when the other role is named", "[en
   CHECK(n.normalize("honestly, a TPM is not a PM").roles == role_set::both());
   CHECK(n.normalize("not a TPM").roles == role_set::of(role::tpm));
   CHECK(n.normalize("not a TPM, not a PM").roles == role_set::both());
+  CHECK(n.normalize("in what way is a TPM not a PM?").roles == role_set::both());
+  // Markers without "not" after a verb; a longer marker holding "not".
+  CHECK(n.normalize("what does a PM do instead of a TPM?").roles == role_set::of(role::pm));
+  CHECK(n.normalize("what does a PM do but not a TPM?").text == " what doe a pm do ");
+  // A question part that sets aside the role the preamble does not name.
+  auto q = n.normalize("I am a PM. What skills do I need, not TPM skills?");
+  CHECK(q.roles == role_set::of(role::pm));
+  CHECK(q.question_roles.empty());
+  CHECK(q.question.find("tpm") == std::string::npos);
 }
