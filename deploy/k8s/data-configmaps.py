@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Prints the advisor's data ConfigMaps (advisor-rules, advisor-knowledge,
-advisor-conversations) as one Kubernetes List in JSON, which kubectl reads
-like YAML:
+"""Prints the advisor's data ConfigMaps (advisor-rules, advisor-words,
+advisor-knowledge, advisor-conversations) as one Kubernetes List in JSON,
+which kubectl reads like YAML:
 
     python3 deploy/k8s/data-configmaps.py | kubectl apply -f -
 
-rules/*.json become advisor-rules, knowledge/knowledge.json and the article
+rules/*.json become advisor-rules, except the English word list
+(rules/english_words.json, about 0.8 MB), which is advisor-words: a
+ConfigMap holds at most 1 MiB, and the Deployment projects both into the
+one rules directory. knowledge/knowledge.json and the article
 advisor-knowledge (the Deployment maps the article back to article/), and
 the conversation checks that ship with the rules (rules/checks)
 advisor-conversations. After applying a change, reload each pod (POST
@@ -17,6 +20,7 @@ import os
 import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+WORDS = ["english_words.json"]  # rules files kept in their own ConfigMap (size)
 
 
 def files(folder, suffix):
@@ -39,7 +43,8 @@ def config_map(name, paths):
 
 def main():
     items = [
-        config_map("advisor-rules", files("rules", ".json")),
+        config_map("advisor-rules", [p for p in files("rules", ".json") if os.path.basename(p) not in WORDS]),
+        config_map("advisor-words", [os.path.join(ROOT, "rules", w) for w in WORDS]),
         config_map("advisor-knowledge",
                    [os.path.join(ROOT, "knowledge", "knowledge.json"),
                     os.path.join(ROOT, "knowledge", "article", "tpm-vs-pm.txt")]),
