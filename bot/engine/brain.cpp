@@ -206,12 +206,25 @@ reply brain::impl::answer_rules(const analysis& a, conversation& conv, trace& tr
     rule_id = winner->id;
     tr.winner = best->rule;
     tr.context_used = winner->intent < 0 || !winner->after.empty();
-  } else if (!norm.roles.empty()) {
-    // A role and nothing else we recognise: continue the topic, or define it.
-    intent = conv.has_topic() ? conv.last_intent() : im.role_definition;
-    confidence = opt.role_only_confidence;
-    rule_id = conv.has_topic() ? "engine.role_followup" : "engine.role_only";
-    tr.context_used = conv.has_topic();
+  } else if (!norm.roles.empty() || conv.has_topic()) {
+    // No rule answers a message about the jobs (a role named with no topic
+    // going on, or a topic going on and no role named): the soft stage, the
+    // intent whose example questions are most like it, when one is clearly
+    // ahead. A role named during a topic continues it ("and for PMs?").
+    const soft_stage::match s = !norm.roles.empty() && conv.has_topic() ? soft_stage::match{} : im.soft.best(norm.text);
+    if (s.intent >= 0 && s.score >= opt.soft_min && s.score - s.second >= opt.soft_margin) {
+      intent = s.intent;
+      confidence = opt.role_only_confidence;
+      rule_id = "soft." + im.intent(s.intent).name;
+      tr.soft_example = s.example;
+      tr.context_used = norm.roles.empty();
+    } else if (!norm.roles.empty()) {
+      // A role and nothing else we recognise: continue the topic, or define it.
+      intent = conv.has_topic() ? conv.last_intent() : im.role_definition;
+      confidence = opt.role_only_confidence;
+      rule_id = conv.has_topic() ? "engine.role_followup" : "engine.role_only";
+      tr.context_used = conv.has_topic();
+    }
   }
   int runner_up = -1;
   if (const candidate* second = scored.second();
@@ -227,13 +240,16 @@ reply brain::impl::answer_rules(const analysis& a, conversation& conv, trace& tr
   // was reached, through the calibration fitted on held-out conversations.
   // (Fallbacks carry the best score seen, as the protocol says.)
   describe_answer(tr.features, confidence, scored, winner, m);
-  tr.features[confidence_feature::role_only] = rule_id == "engine.role_only";
+  // A soft-stage answer is described as a role-only one: no rule
+  // recognised the message (the calibration has no data of its own for it).
+  const bool by_soft = tr.soft_example >= 0;
+  tr.features[confidence_feature::role_only] = rule_id == "engine.role_only" || by_soft;
   tr.features[confidence_feature::meta] = !d.topical;
   if (intent != im.fallback) confidence = im.answer_calibration.confidence(tr.features);
   // A role named and nothing else recognised, and the calibration says such
   // an answer is most likely wrong (other senses, requests the article
   // cannot answer, words of no rule): no answer about the role.
-  if (rule_id == "engine.role_only" && confidence < opt.role_only_below) {
+  if ((rule_id == "engine.role_only" || by_soft) && confidence < opt.role_only_below) {
     conv.record_meta();
     return im.compose(im.fallback, role_set::none(), scored.best_seen, "", -1, -1);
   }

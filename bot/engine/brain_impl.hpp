@@ -15,6 +15,7 @@
 #include "bot/engine/knowledge_base.hpp"
 #include "bot/engine/rule_set.hpp"
 #include "bot/engine/scoring.hpp"
+#include "bot/engine/soft_stage.hpp"
 #include "bot/engine/text_normalizer.hpp"
 
 namespace advisor {
@@ -94,6 +95,7 @@ struct brain::impl {
   int role_definition = -1;
   int fallback = -1;
   advice_engine advice;  // traits, profile, questionnaire, depth (advice.hpp)
+  soft_stage soft;       // the examples: the intent of a message no rule answers (soft_stage.hpp)
   std::uint64_t generation = 0;  // unique to this loaded brain: the text cache's entries carry it
   std::size_t text_cache = 0;    // slots per thread, a power of two >= 2 (engine_options); 0: none
   mutable std::atomic<std::uint64_t> match_errors{0};
@@ -129,6 +131,7 @@ struct brain::impl {
     bool explain = false;   // answer() will call explain(): answer_rules keeps what it needs
     scored_intents kept{};  // the scores, kept past answer_rules when explain is set
     confidence_features features{};  // how the reply was reached (calibration.hpp)
+    int soft_example = -1;           // the soft stage answered: its most similar example
   };
   reply_why explain(const trace& t, const reply& r) const;
   // brain.cpp: the rules' answer (normalised once by answer(), which hands

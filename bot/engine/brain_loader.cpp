@@ -71,6 +71,7 @@ class brain_loader {
   void compile(const std::filesystem::path& rules_dir);
   void cross_check(const knowledge_base& kb);
   void build_normalizer();
+  void build_soft_stage();  // after build_normalizer: the examples are normalised like messages
   std::string version(const knowledge_base& kb) const;
 
  private:
@@ -85,6 +86,7 @@ class brain_loader {
   void load_lexicon(const json_file& f, const json::value& v);
   void load_concepts(const json_file& f, const json::value& v);
   void load_calibration(const json_file& f, const json::value& v);
+  void load_examples(const json_file& f, const json::value& v);
   void load_curve(const json_file& f, const json::value& v);
   void load_logistic(const json_file& f, const json::value& v);
   void load_rule(const json_file& f, const json::object& o);
@@ -97,6 +99,10 @@ class brain_loader {
   std::map<std::string, std::vector<std::string>> concepts_;
   std::map<std::string, std::string> concept_file_;
   std::map<std::string, std::string> rule_file_;
+  struct example_question {
+    std::string file, intent, text;
+  };
+  std::vector<example_question> examples_;  // rules' "examples", built into the soft stage last
   pattern_compiler pc_{&concepts_};
   engine_options options_;
 
@@ -131,7 +137,7 @@ void brain_loader::read_files(const std::filesystem::path& rules_dir) {
 
 void brain_loader::load_sections() {
   static const std::set<std::string> sections{"intents", "settings", "lexicon", "concepts", "rules", "senses",
-                                               "calibration"};
+                                               "calibration", "examples"};
   for (const auto& f : files_) {
     if (!f.value.is_object()) {
       report_.add(f.path, 1, "", "the top level must be a JSON object");
@@ -147,7 +153,37 @@ void brain_loader::load_sections() {
     if (auto* v = top.if_contains("lexicon")) load_lexicon(f, *v);
     if (auto* v = top.if_contains("concepts")) load_concepts(f, *v);
     if (auto* v = top.if_contains("calibration")) load_calibration(f, *v);
+    if (auto* v = top.if_contains("examples")) load_examples(f, *v);
   }
+}
+
+void brain_loader::load_examples(const json_file& f, const json::value& v) {
+  if (!v.is_object()) {
+    problem(f, "examples", "'examples' must be an object of intent names and lists of questions");
+    return;
+  }
+  for (const auto& [k, list] : v.get_object()) {
+    const std::string name(k);
+    for (auto& q : get_strings(f, v.get_object(), name.c_str(), name)) examples_.push_back({f.path, name, std::move(q)});
+  }
+}
+
+void brain_loader::build_soft_stage() {
+  // Concept members that are plain words (not phrases or patterns).
+  for (const auto& [name, members] : concepts_)
+    for (const auto& m : members)
+      if (!m.empty() && std::all_of(m.begin(), m.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }))
+        b_.soft.add_concept_word(m, name);
+  for (auto& e : examples_) {
+    const int i = b_.find_intent(e.intent);
+    if (i < 0 || !b_.intent(i).topical) {
+      report_.add(e.file, 0, e.intent, "examples for '" + e.intent + "', which is not a topical intent");
+      continue;
+    }
+    const normalized_text n = b_.normalizer.normalize(e.text);
+    b_.soft.add_example(i, std::move(e.text), n.text);
+  }
+  b_.soft.finish();
 }
 
 void brain_loader::load_settings(const json_file& f, const json::value& v) {
@@ -167,6 +203,8 @@ void brain_loader::load_settings(const json_file& f, const json::value& v) {
       {"clarify_margin", &o.clarify_margin},
       {"clarify_below", &o.clarify_below},
       {"role_only_below", &o.role_only_below},
+      {"soft_min", &o.soft_min},
+      {"soft_margin", &o.soft_margin},
   };
   const auto& s = v.get_object();
   for (const auto& [key, field] : numbers)
@@ -596,6 +634,8 @@ std::shared_ptr<const brain> brain::load(const std::filesystem::path& rules_dir,
   if (kb) loader.cross_check(*kb);
   if (!report.ok() || !kb) return nullptr;
   loader.build_normalizer();
+  loader.build_soft_stage();
+  if (!report.ok()) return nullptr;
   im->version = loader.version(*kb);
   im->kb = std::move(*kb);
   im->precompose();

@@ -68,6 +68,10 @@ reply_why brain::impl::explain(const trace& t, const reply& r) const {
     if (why.matched.empty()) why.matched = matched_span(p.any, text);
     if (why.matched.empty() && t.norm) why.matched = trim(t.norm->question);
   }
+  if (t.soft_example >= 0) {  // the soft stage: the example question it was most like
+    why.file = "rules/examples.json";
+    why.matched = soft.example_text(t.soft_example);
+  }
   if (t.context_used && t.last_intent >= 0)
     why.context = why_reading{intent(t.last_intent).name, t.last_roles, 0.0, "", ""};
 

@@ -27,6 +27,8 @@ struct scoring_options {
   double clarify_margin = 0.0;          // two topical intents this close (and confidence low): ask which
   double clarify_below = 0.8;           // ... when the calibrated confidence is below this
   double role_only_below = 0.0;         // a role-only answer calibrated below this is a fallback
+  double soft_min = 0.5;                // the soft stage answers at this similarity to an example or more
+  double soft_margin = 0.1;             // ... and this far ahead of any other intent's
 
   static constexpr std::size_t max_candidates_limit = 16;
 };

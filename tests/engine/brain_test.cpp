@@ -542,3 +542,52 @@ TEST_CASE("a role named with nothing else recognised, and the calibration unsure
   CHECK(r.rule == "engine.role_only");
   CHECK(r.confidence < 0.3);
 }
+
+TEST_CASE("the soft stage answers a follow-up no rule knows from the example questions, and only then",
+          "[engine]") {
+  // rules/examples.json, settings soft_min and soft_margin: a message no rule
+  // answers, during a topic and naming no role, gets the intent of the most
+  // similar example questions when one is clearly ahead.
+  const auto usual = shipped();
+  {
+    conversation c;
+    REQUIRE(usual->answer("What does a TPM do?", c).intent == "role_definition");
+    const auto r = usual->answer("how geeky do they have to be?", c, {.explain = true});
+    CHECK(r.intent == "technical_expertise");
+    CHECK(r.roles == role_set::of(role::tpm));  // the topic's role
+    CHECK(r.rule == "soft.technical_expertise");
+    CHECK(r.confidence < 0.5);  // no rule recognised it: described as a role-only answer
+    REQUIRE(r.why);
+    CHECK(r.why->file == "rules/examples.json");
+    CHECK(r.why->matched == "How geeky do they need to be?");
+  }
+  {  // a message about something else shares a word or two, not enough
+    conversation c;
+    usual->answer("What does a TPM do?", c);
+    const auto r = usual->answer("what's the weather like?", c);
+    CHECK(r.intent == "fallback");
+  }
+  {  // a role named during a topic continues the topic: not the soft stage's
+    conversation c;
+    usual->answer("What skills does a TPM need?", c);
+    const auto r = usual->answer("and PMs?", c);
+    CHECK(r.intent == "skills");
+    CHECK(r.rule.rfind("soft.", 0) != 0);
+  }
+  // Without the examples the follow-up is not recognised.
+  scratch_copy copy;
+  fs::remove(copy.dir / "rules" / "examples.json");
+  load_report report;
+  const auto without = brain::load(copy.dir / "rules", copy.dir / "knowledge", report);
+  INFO(report.to_string());
+  REQUIRE(without);
+  conversation c;
+  without->answer("What does a TPM do?", c);
+  CHECK(without->answer("how geeky do they have to be?", c).intent == "fallback");
+}
+
+TEST_CASE("examples for an intent that is not topical are a load problem", "[engine]") {
+  scratch_copy s;
+  s.replace("rules/examples.json", "\"role_definition\": [", "\"greeting\": [\"hello there\"], \"role_definition\": [");
+  CHECK(s.load_problems().find("examples for 'greeting', which is not a topical intent") != std::string::npos);
+}
