@@ -25,7 +25,7 @@ namespace {
 
 // The roles of a topical reply: the rule's policy, else the intent's, else
 // the usual resolution from the named roles, the cues and the context.
-role_set resolve_roles(role_policy policy, role_set named, role_set prev, std::uint32_t cues, const cue_bits& bits) {
+role_set resolve_roles(role_policy policy, role_set named, role_set prev, std::uint64_t cues, const cue_bits& bits) {
   role_set roles;
   switch (policy) {
     case role_policy::both:
@@ -179,7 +179,7 @@ reply brain::impl::answer_rules(const analysis& a, conversation& conv, trace& tr
   tr.match = &m;
   // Another sense of a role acronym ("TPM 2.0 in the BIOS", "at 3 pm"), or a
   // request the article cannot answer: not a question about the jobs.
-  if (const std::uint32_t sense_bits = m.cues & im.sense_mask) {
+  if (const std::uint64_t sense_bits = m.cues & im.sense_mask) {
     for (const auto& sense : im.senses)
       if ((sense_bits & sense.bit) && (sense.always || !(m.cues & im.job_context_bit))) {
         conv.record_meta();

@@ -56,11 +56,11 @@ inline const char* cue_concept(engine_cue c) {
 
 // The match bit of each engine cue.
 struct cue_bits {
-  std::uint32_t both_roles = 0;
-  std::uint32_t other_role = 0;
-  std::uint32_t compare = 0;
+  std::uint64_t both_roles = 0;
+  std::uint64_t other_role = 0;
+  std::uint64_t compare = 0;
 
-  std::uint32_t& operator[](engine_cue c) {
+  std::uint64_t& operator[](engine_cue c) {
     return c == engine_cue::both_roles ? both_roles : c == engine_cue::other_role ? other_role : compare;
   }
 };
@@ -69,7 +69,7 @@ struct cue_bits {
 // role reading.
 struct other_sense {
   std::string name;
-  std::uint32_t bit = 0;  // its cue bit
+  std::uint64_t bit = 0;  // its cue bit
   bool always = false;    // vetoes even with a job context
   std::string file;
   int line = 0;
@@ -87,8 +87,8 @@ struct brain::impl {
   std::string version;
   cue_bits cues;
   std::vector<other_sense> senses;
-  std::uint32_t sense_mask = 0;        // the cue bits of all senses
-  std::uint32_t job_context_bit = 0;   // the cue bit of the concept job_context (0: none)
+  std::uint64_t sense_mask = 0;        // the cue bits of all senses
+  std::uint64_t job_context_bit = 0;   // the cue bit of the concept job_context (0: none)
   scoring_options scoring;
   calibration answer_calibration;  // how an answer (not a fallback) was reached -> P(right)
   int empty_intent = -1;  // answer to text with no words at all ("?")

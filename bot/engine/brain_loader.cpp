@@ -500,7 +500,7 @@ void brain_loader::add_cues(const std::filesystem::path& rules_dir) {
     auto re = pc_.compile(std::string("~") + cue_concept(c), err);
     const int bit = re ? b_.rules.add_cue(*re, err) : -1;
     if (bit < 0) report_.add(rules_dir.string(), 0, cue_concept(c), "engine cue: " + err);
-    else b_.cues[c] = 1u << bit;
+    else b_.cues[c] = std::uint64_t{1} << bit;
   }
 }
 
@@ -541,7 +541,7 @@ void brain_loader::load_senses() {
         problem(f, sense.name, "a sense needs 'words'");
         continue;
       }
-      sense.bit = 1u << bit;
+      sense.bit = std::uint64_t{1} << bit;
       b_.sense_mask |= sense.bit;
       b_.senses.push_back(std::move(sense));
     }
@@ -551,7 +551,7 @@ void brain_loader::load_senses() {
     auto re = pc_.compile("~job_context", err);
     const int bit = re ? b_.rules.add_cue(*re, err) : -1;
     if (bit < 0) report_.add(concept_file_["job_context"], 0, "job_context", "engine cue: " + err);
-    else b_.job_context_bit = 1u << bit;
+    else b_.job_context_bit = std::uint64_t{1} << bit;
   }
 }
 

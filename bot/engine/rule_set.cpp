@@ -843,8 +843,8 @@ int rule_set::add_cue(const std::string& regex, std::string& error, int bit) {
     if (!add_pattern(regex, {static_cast<std::uint32_t>(bit), part::cue, false}, error)) return -1;
     return bit;
   }
-  if (cues_ >= 32) {
-    error = "too many cues";
+  if (cues_ >= max_cues) {
+    error = "too many cues (senses and engine cues together: at most " + std::to_string(max_cues) + ")";
     return -1;
   }
   if (!add_pattern(regex, {static_cast<std::uint32_t>(cues_), part::cue, false}, error)) return -1;
@@ -926,7 +926,7 @@ void rule_set::tally(const std::vector<int>& hits, bool has_topic, role_set name
   for (int h : hits) {
     const pattern_ref& ref = refs_[static_cast<std::size_t>(h)];
     if (ref.kind == part::cue) {
-      out.cues |= 1u << ref.index;
+      out.cues |= std::uint64_t{1} << ref.index;
       continue;
     }
     if (tallies.empty() || tallies.back().rule != ref.index || tallies.back().question != ref.question)

@@ -58,7 +58,7 @@ struct match_result {
   std::vector<int> fired;           // rules that fired on the whole message, in rule order
   std::vector<int> vetoed;          // rules one of whose `none` patterns matched the whole message
   std::vector<int> question_fired;  // rules that fired on the question part alone (see match())
-  std::uint32_t cues = 0;           // bits of the cues that matched the whole message
+  std::uint64_t cues = 0;           // bits of the cues that matched the whole message
 };
 
 // How a match went: re2 may run out of memory for its DFA on some text, and
@@ -77,9 +77,10 @@ class rule_set {
   // when re2 rejects a pattern.
   bool add_rule(rule r, const std::vector<std::string>& all, const std::vector<std::string>& any,
                 const std::vector<std::string>& none, std::string& error);
-  // Adds an engine cue (e.g. "both roles"); returns its bit (0..31) or -1.
+  // Adds an engine cue (e.g. "both roles"); returns its bit (0..max_cues-1) or -1.
   // With bit >= 0 (one add_cue returned), adds another pattern to that cue.
   int add_cue(const std::string& regex, std::string& error, int bit = -1);
+  static constexpr int max_cues = 64;  // match_result::cues has a bit for each
   // Compiles the set; false (with error) when re2 runs out of memory.
   bool compile(std::string& error);
   // re2's memory budget for the raw `re:` patterns (one RE2::Set); before

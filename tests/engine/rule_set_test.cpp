@@ -78,6 +78,25 @@ TEST_CASE("rule_set reports cues separately from rules", "[engine]") {
   CHECK(m.cues == (1u << bit));
 }
 
+TEST_CASE("rule_set has 64 cue bits: the last one is reported, one more is refused", "[engine]") {
+  // Senses of the acronyms are cues: each new sense in rules/senses.json
+  // takes a bit (32 were all taken at stop 19).
+  rule_set rs;
+  std::string err;
+  REQUIRE(rs.add_rule(make("r"), {" a "}, {}, {}, err));
+  int last = -1;
+  for (int i = 0; i < rule_set::max_cues; ++i) {
+    last = rs.add_cue(" w" + std::to_string(i) + " ", err);
+    REQUIRE(last == i);
+  }
+  CHECK(rs.add_cue(" one more ", err) == -1);
+  CHECK(err.find("too many cues") != std::string::npos);
+  REQUIRE(rs.compile(err));
+  advisor::match_result m;
+  REQUIRE(rs.match(" a w63 w40 ", "", false, {}, m) == advisor::match_status::ok);
+  CHECK(m.cues == ((std::uint64_t{1} << 63) | (std::uint64_t{1} << 40)));
+}
+
 TEST_CASE("rule_set rejects patterns re2 cannot parse", "[engine]") {
   rule_set rs;
   std::string err;
