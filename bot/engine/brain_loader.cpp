@@ -183,7 +183,7 @@ void brain_loader::build_soft_stage() {
     const normalized_text n = b_.normalizer.normalize(e.text);
     b_.soft.add_example(i, std::move(e.text), n.text);
   }
-  b_.soft.finish();
+  b_.soft.finish(b_.intents.size());
 }
 
 void brain_loader::load_settings(const json_file& f, const json::value& v) {

@@ -8,15 +8,17 @@
 // word except the role names, and every concept (rules' "concepts") that
 // lists the word as a member. A feature found in few examples weighs more
 // (inverse document frequency); the similarity of two sets is the cosine of
-// their weighted vectors; a word of the message that no example has
-// weighs as much as the rarest feature (it is evidence of another subject).
-// An intent's score is that of its most similar
-// example; the stage answers only when the best intent is clearly ahead
-// (settings soft_min and soft_margin, rules/README.md).
+// their weighted vectors; a word of the message that no example has (and
+// that is in no concept an example uses) weighs as much as the rarest
+// feature (it is evidence of another subject). An intent's score is that of
+// its most similar example; the stage answers only when the best intent is
+// clearly ahead (settings soft_min and soft_margin, rules/README.md).
 //
-// Thread safety: built once while loading; const afterwards.
+// Thread safety: built once while loading; const afterwards (a query uses
+// thread-local scratch space).
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,7 +32,7 @@ class soft_stage {
   // pattern), then the examples, then finish().
   void add_concept_word(const std::string& word, const std::string& concept_name);
   void add_example(int intent, std::string text, std::string_view normalized);
-  void finish();
+  void finish(std::size_t intent_count);
 
   struct match {
     int intent = -1;      // the best intent, or -1 (no example shares a feature)
@@ -39,7 +41,9 @@ class soft_stage {
     int example = -1;     // the index of that best example
   };
   // normalized: the message's words as the normaliser writes them ("w w ").
-  match best(std::string_view normalized) const;
+  // per_intent, when given, receives every intent's best similarity (0 for
+  // intents without examples), indexed like the brain's intents.
+  match best(std::string_view normalized, std::vector<double>* per_intent = nullptr) const;
 
   std::size_t size() const { return examples_.size(); }
   const std::string& example_text(int i) const { return examples_[static_cast<std::size_t>(i)].text; }
@@ -51,17 +55,23 @@ class soft_stage {
     std::vector<std::pair<int, double>> features;  // (feature id, weight) after finish()
     double norm = 0.0;
   };
-  // Calls f(feature) for each feature of a normalised text (a feature may
-  // come more than once).
-  template <class F>
-  void for_each_feature(std::string_view normalized, F f) const;
+  struct sv_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  // The features of one stemmed word while loading (names: "w:stem", "~concept").
+  void word_features(const std::string& stemmed, std::vector<std::string>& out) const;
 
-  std::unordered_map<std::string, std::vector<std::string>> concepts_of_word_;
-  std::unordered_map<std::string, int> feature_ids_;
-  std::vector<double> idf_;                                  // per feature id
-  double max_idf_ = 0.0;                                     // of a feature in one example
+  std::unordered_map<std::string, std::vector<std::string>> concepts_of_word_;  // loading only
+  std::unordered_map<std::string, int> feature_ids_;                            // loading only
+  // After finish(): a stemmed word -> the ids of its features that some
+  // example has (no entry: the word is unknown to the examples).
+  std::unordered_map<std::string, std::vector<int>, sv_hash, std::equal_to<>> word_ids_;
+  std::vector<double> idf_;                                    // per feature id
+  double max_idf_ = 0.0;                                       // of a feature in one example
   std::vector<std::vector<std::pair<int, double>>> postings_;  // feature -> (example, weight)
   std::vector<example> examples_;
+  std::size_t intent_count_ = 0;
 };
 
 }  // namespace advisor
