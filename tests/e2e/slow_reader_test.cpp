@@ -80,8 +80,12 @@ fill_result fill(raw_peer& peer, int limit) {
 TEST_CASE("peers that send without reading are no longer read at --max-queue, others are answered, and they catch up",
           "[e2e]") {
   // Far more than the socket buffers hold: a server that kept reading would
-  // accept them all (and queue every reply in memory).
-  constexpr int max_messages = 4000;
+  // accept them all (and queue every reply in memory). The kernel grows the
+  // server's receive buffer while the server reads (up to tcp_rmem's
+  // maximum: 32 MiB on the CI machines, 6 MiB by Linux's default): 4,000
+  // frames (1.2 MB) once fitted under load and the sender never stalled.
+  // 150,000 frames (45 MB) are more than any of those buffers hold.
+  constexpr int max_messages = 150000;
   server_process server({"--max-queue", "4", "--msg-rate", "0"});
   // Small buffers on the slow peers' side, so their kernel holds little.
   // One reads again later, the other goes away.
