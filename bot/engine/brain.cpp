@@ -55,8 +55,10 @@ void describe_text(const normalized_text& norm, confidence_features& f) {
   using cf = confidence_feature;
   f[cf::words] = std::log1p(static_cast<double>(norm.words));
   f[cf::corrections] = static_cast<double>(std::min<std::size_t>(norm.corrections, 3));
+  // Words in a script the rules cannot read count as words no rule uses.
+  const double words = static_cast<double>(norm.words + norm.foreign_words);
   f[cf::unknown_share] =
-      norm.words ? std::min(1.0, static_cast<double>(norm.unknown_words) / static_cast<double>(norm.words)) : 0.0;
+      words > 0 ? std::min(1.0, static_cast<double>(norm.unknown_words + norm.foreign_words) / words) : 0.0;
 }
 
 // The one intent the advice step may turn an answer into (advice.cpp).

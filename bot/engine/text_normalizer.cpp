@@ -649,6 +649,69 @@ void text_normalizer::drop_taken_back(std::string& text, role_set& roles, std::s
   text = std::move(kept);
 }
 
+namespace {
+
+// The code point of the UTF-8 sequence at s[i] and its length (a stray or
+// cut byte: the byte itself, length 1).
+std::pair<char32_t, std::size_t> code_point(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  auto cont = [&](std::size_t n) {
+    for (std::size_t k = 1; k <= n; ++k)
+      if (i + k >= s.size() || (b(k) & 0xC0) != 0x80) return false;
+    return true;
+  };
+  if (c >= 0xC2 && c <= 0xDF && cont(1)) return {static_cast<char32_t>(((c & 0x1F) << 6) | (b(1) & 0x3F)), 2};
+  if (c >= 0xE0 && c <= 0xEF && cont(2))
+    return {static_cast<char32_t>(((c & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F)), 3};
+  if (c >= 0xF0 && c <= 0xF4 && cont(3))
+    return {static_cast<char32_t>(((c & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F)), 4};
+  return {c, 1};
+}
+
+// 0: not a letter of a script the rules cannot read; 1: an alphabet with
+// spaces between words; 2: CJK, kana or Hangul (no spaces between words).
+int foreign_letter(char32_t c) {
+  if ((c >= 0x0370 && c <= 0x03FF) || (c >= 0x0400 && c <= 0x052F) || (c >= 0x0530 && c <= 0x05FF) ||
+      (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) || (c >= 0x0900 && c <= 0x0EFF) ||
+      (c >= 0x10A0 && c <= 0x10FF))
+    return 1;
+  if (c == 0x30FB) return 0;  // the katakana middle dot: punctuation
+  if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+      (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF))
+    return 2;
+  return 0;
+}
+
+std::size_t count_foreign_words(std::string_view s) {
+  std::size_t words = 0, run = 0;
+  int kind = 0;
+  // A lone letter is no word: kaomoji borrow them ("(´・ω・`)", "ヾ").
+  auto end_run = [&] {
+    if (run > 1) words += kind == 2 ? (run + 1) / 2 : 1;
+    run = 0;
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII (the common case)
+      end_run();
+      ++i;
+      continue;
+    }
+    const auto [c, n] = code_point(s, i);
+    i += n;
+    const int k = foreign_letter(c);
+    if (k == 0 || (run > 0 && k != kind)) end_run();
+    if (k != 0) {
+      kind = k;
+      ++run;
+    }
+  }
+  end_run();
+  return words;
+}
+
+}  // namespace
+
 normalized_text text_normalizer::normalize(std::string_view input) const {
   // What pasting did to the text first (percent-encoding, HTML entities,
   // mojibake, styled letters), so symbols and letters are read as typed.
@@ -668,6 +731,7 @@ normalized_text text_normalizer::normalize(std::string_view input) const {
   sentence_of.clear();
   sentence_end.clear();
   normalized_text out;
+  out.foreign_words = count_foreign_words(text);
   std::string cur;
   auto flush = [&] {
     if (!cur.empty()) split_dots(cur, raw), cur.clear();

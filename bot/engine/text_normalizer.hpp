@@ -65,6 +65,11 @@ struct normalized_text {
   std::size_t question_words = 0;
   std::size_t corrections = 0;    // words spelling corrected ("responsibilites")
   std::size_t unknown_words = 0;  // words, as normalised, that no rule uses
+  // Words in a script the rules cannot read (Greek, Cyrillic, Arabic,
+  // Hebrew, Indic, Thai, Georgian, kana, CJK, Hangul), which text leaves out:
+  // a run of such letters is a word, a run of CJK, kana or Hangul one word
+  // per two characters (those scripts put no spaces between words).
+  std::size_t foreign_words = 0;
 };
 
 class text_normalizer {

@@ -591,3 +591,22 @@ TEST_CASE("examples for an intent that is not topical are a load problem", "[eng
   s.replace("rules/examples.json", "\"role_definition\": [", "\"greeting\": [\"hello there\"], \"role_definition\": [");
   CHECK(s.load_problems().find("examples for 'greeting', which is not a topical intent") != std::string::npos);
 }
+
+TEST_CASE("a question in a script the rules cannot read is not answered from the role name alone", "[engine]") {
+  // The Japanese words ("what is the career path of a TPM?") are dropped by
+  // the normaliser; they count as words no rule uses, so the role-only
+  // reading is unsure and falls back (settings.role_only_below).
+  const auto usual = shipped();
+  {
+    conversation c;
+    const auto r = usual->answer("TPMのキャリアパスってどうなっていますか？", c);
+    CHECK(r.intent == "fallback");
+    CHECK(r.roles.empty());
+  }
+  {  // the same role alone, or with kaomoji, is still the role
+    conversation c;
+    CHECK(usual->answer("TPM?", c).intent == "role_definition");
+    conversation d;
+    CHECK(usual->answer("what even is a product manager (・_・ヾ", d).intent == "role_definition");
+  }
+}

@@ -329,3 +329,21 @@ TEST_CASE("normalizer drops a role set aside when the other role is named", "[en
   CHECK(q.question_roles.empty());
   CHECK(q.question.find("tpm") == std::string::npos);
 }
+
+TEST_CASE("normalizer counts words in scripts the rules cannot read", "[engine]") {
+  auto n = make();
+  // Japanese: runs of kana and CJK, one word per two characters.
+  const auto ja = n.normalize("TPMのキャリアパスってどうなっていますか？");
+  CHECK(ja.text == " tpm ");
+  CHECK(ja.foreign_words == 9);  // "の" alone is no word; "キャリアパスってどうなっていますか" 17 -> 9
+  // Cyrillic, Greek, Arabic: a run of letters is a word.
+  CHECK(n.normalize("Что такое TPM").foreign_words == 2);
+  CHECK(n.normalize("τι είναι ένας PM").foreign_words == 3);
+  CHECK(n.normalize("ما هو TPM").foreign_words == 2);
+  // Latin letters with accents are read, not counted; kaomoji, emoji and
+  // lone letters are no words.
+  CHECK(n.normalize("qué hace un PM, très bien").foreign_words == 0);
+  CHECK(n.normalize("what even is a product manager (・_・ヾ").foreign_words == 0);
+  CHECK(n.normalize("and a TPM? (´・ω・`) 🙂").foreign_words == 0);
+  CHECK(n.normalize("what does a TPM do?").foreign_words == 0);
+}
