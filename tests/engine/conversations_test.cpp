@@ -55,6 +55,7 @@ const std::map<std::string, std::size_t> misses_allowed = {
     {"heldout6.jsonl", 1 + 1},      {"heldout7.jsonl", 2 + 1}, {"personas8.jsonl", 1 + 1},
     {"heldout8.jsonl", 4 + 1},      {"heldout9.jsonl", 2 + 1},  {"heldout10.jsonl", 2 + 1},
     {"heldout11.jsonl", 1 + 1},     {"heldout12.jsonl", 1 + 1}, {"heldout13.jsonl", 0 + 1},
+    {"heldout14.jsonl", 3 + 1},
 };
 
 TEST_CASE("conversation test files: each file within one miss of its recorded floor", "[engine][conversations]") {
